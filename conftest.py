@@ -1,0 +1,5 @@
+"""Project-wide test set-up: plain static storage (no collectstatic needed)."""
+
+import os
+
+os.environ.setdefault("STATIC_MANIFEST", "0")

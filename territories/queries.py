@@ -1,0 +1,156 @@
+"""Reads for territories that need care: search, sorted lists, map layers."""
+
+import json
+import re
+
+from django.core.cache import cache
+from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
+from django.urls import reverse
+
+from .models import Commune, Department, ImportRun, PostalCode, Region, full_name
+from .normalize import query_variants
+
+CODE_PREFIX = re.compile(r"^(?:\d{1,5}|2[ab]\d{0,3})$", re.IGNORECASE)
+DEPARTMENT_CODE = re.compile(r"^(?:\d{2}|2[ab]|97\d)$", re.IGNORECASE)
+MAX_QUERY_LENGTH = 100
+
+# Sort keys offered on lists of communes: the URL value -> ordering.
+COMMUNE_SORTS = {
+    "nom": ("search_name", "code"),
+    "-nom": ("-search_name", "code"),
+    "population": (F("population").asc(nulls_first=True), "search_name"),
+    "-population": (F("population").desc(nulls_last=True), "search_name"),
+    "code": ("code",),
+    "-code": ("-code",),
+}
+DEFAULT_COMMUNE_SORT = "nom"
+
+
+def with_postal_codes(queryset):
+    return queryset.prefetch_related(Prefetch("postal_codes", queryset=PostalCode.objects.order_by("code")))
+
+
+def search_communes(query):
+    """Active communes matching a name, a postal code or an INSEE code, best first.
+
+    Names ignore case, accents, hyphens, apostrophes and ligatures and
+    understand "St", "Ste"…; a trailing department code narrows the search
+    ("saint denis 974"). Homonyms come by decreasing population.
+    """
+    query = (query or "").strip()[:MAX_QUERY_LENGTH]
+    communes = Commune.objects.active().select_related("department")
+    if not query:
+        return communes.none()
+    if CODE_PREFIX.match(query):
+        code = query.upper()
+        matches = Q(code__startswith=code) | Q(
+            pk__in=PostalCode.objects.filter(code__startswith=code).values("commune")
+        )
+        rank = Case(
+            When(code=code, then=Value(0)),
+            When(pk__in=PostalCode.objects.filter(code=code).values("commune"), then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return (
+            communes.filter(matches)
+            .annotate(rank=rank)
+            .order_by("rank", F("population").desc(nulls_last=True), "code")
+        )
+
+    variants = query_variants(query)
+    words = variants[0].split(" ") if variants else []
+    department = None
+    if len(words) > 1 and DEPARTMENT_CODE.match(words[-1]):
+        department = words[-1].upper()
+        variants = [" ".join(variant.split(" ")[:-1]) for variant in variants]
+    if not variants or not variants[0]:
+        return communes.none()
+    matches = Q()
+    exact, start = [], []
+    for variant in variants:
+        key = " " + variant
+        matches |= Q(search_name__contains=key) | Q(search_compact__startswith=variant.replace(" ", ""))
+        exact.append(When(search_name=key, then=Value(0)))
+        start.append(When(search_name__startswith=key, then=Value(1)))
+    if department:
+        communes = communes.filter(department__code=department)
+    rank = Case(*exact, *start, default=Value(2), output_field=IntegerField())
+    return (
+        communes.filter(matches)
+        .annotate(rank=rank)
+        .order_by("rank", F("population").desc(nulls_last=True), "search_name", "code")
+    )
+
+
+def sorted_communes(queryset, sort):
+    """Apply a whitelisted sort; return (queryset, the sort applied)."""
+    if sort not in COMMUNE_SORTS:
+        sort = DEFAULT_COMMUNE_SORT
+    return queryset.order_by(*COMMUNE_SORTS[sort]), sort
+
+
+def data_version():
+    """Changes with every import: a cache key and ETag for derived data."""
+    version = cache.get("territories:data-version")
+    if version is None:
+        last = ImportRun.objects.order_by("-finished_at").values_list("pk", "finished_at").first()
+        version = f"{last[0]}-{last[1].timestamp():.0f}" if last else "empty"
+        cache.set("territories:data-version", version, 60)
+    return version
+
+
+def _feature_collection(features):
+    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+
+
+def _feature(geometry, properties):
+    return '{"type":"Feature","properties":%s,"geometry":%s}' % (
+        json.dumps(properties, ensure_ascii=False),
+        geometry,
+    )
+
+
+def department_outlines_geojson():
+    rows = Department.objects.exclude(outline="").select_related("region").order_by("code")
+    return _feature_collection(
+        _feature(
+            department.outline,
+            {
+                "code": department.code,
+                "name": department.display_name,
+                "url": department.get_absolute_url(),
+                "communes_url": department.get_absolute_url() + "communes.geojson",
+                "region": department.region.code,
+            },
+        )
+        for department in rows
+    )
+
+
+def region_outlines_geojson():
+    rows = Region.objects.exclude(outline="").order_by("code")
+    return _feature_collection(
+        _feature(
+            region.outline,
+            {"code": region.code, "name": region.display_name, "url": region.get_absolute_url()},
+        )
+        for region in rows
+    )
+
+
+def department_communes_geojson(department):
+    rows = (
+        Commune.objects.active()
+        .filter(department=department, latitude__isnull=False)
+        .order_by(F("population").desc(nulls_last=True))
+        .values_list("code", "name", "name_type", "population", "latitude", "longitude")
+    )
+    url = reverse("territories:commune", args=["00000"]).replace("00000", "%s")
+    return _feature_collection(
+        _feature(
+            '{"type":"Point","coordinates":[%s,%s]}' % (longitude, latitude),
+            {"code": code, "name": full_name(name, name_type), "population": population, "url": url % code},
+        )
+        for code, name, name_type, population, latitude, longitude in rows
+    )
