@@ -49,8 +49,6 @@ compilemessages: install
 messages: install
 	$(PY) manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=node_modules \
 	    --ignore=bench --ignore=scripts --ignore=staticfiles --ignore=var
-	$(PY) manage.py makemessages -d djangojs -l fr --no-obsolete --ignore=.venv \
-	    --ignore=node_modules --ignore=staticfiles
 
 # Debian packages for the browser and PostgreSQL tests, where missing (needs root).
 system-test-deps:

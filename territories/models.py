@@ -40,12 +40,13 @@ class NamedTerritory(models.Model):
 
     @property
     def display_name(self):
-        return full_name(self.name, self.name_type)
+        """Departments and regions are named without their article: "Ain", "Hauts-de-France"."""
+        return self.name
 
     @property
     def name_with_charniere(self):
-        """Possessive form: "de la Charente", "du Rhône", "d'Ain"."""
-        return CHARNIERES.get(self.name_type, "de ") + self.display_name
+        """Possessive form: "de la Charente", "du Rhône", "de l'Ain"."""
+        return CHARNIERES.get(self.name_type, "de ") + self.name
 
 
 class Region(NamedTerritory):
@@ -164,6 +165,11 @@ class Commune(NamedTerritory):
 
     def get_absolute_url(self):
         return reverse("territories:commune", args=[self.code])
+
+    @property
+    def display_name(self):
+        """Communes keep their article: "L'Abergement-Clémenciat", "Le Havre"."""
+        return full_name(self.name, self.name_type)
 
     @property
     def is_arrondissement(self):

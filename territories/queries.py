@@ -43,12 +43,15 @@ def search_communes(query):
         return communes.none()
     if CODE_PREFIX.match(query):
         code = query.upper()
-        matches = Q(code__startswith=code) | Q(
-            pk__in=PostalCode.objects.filter(code__startswith=code).values("commune")
-        )
+        by_postal_code = PostalCode.objects.filter(code__startswith=code).values("commune")
+        # A city divided into arrondissements (Paris, Lyon, Marseille) has the
+        # postal codes of its arrondissements.
+        cities = Commune.objects.filter(pk__in=by_postal_code, parent__isnull=False).values("parent")
+        matches = Q(code__startswith=code) | Q(pk__in=by_postal_code) | Q(pk__in=cities)
+        exact_postal = PostalCode.objects.filter(code=code).values("commune")
         rank = Case(
             When(code=code, then=Value(0)),
-            When(pk__in=PostalCode.objects.filter(code=code).values("commune"), then=Value(0)),
+            When(pk__in=exact_postal, then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
         )

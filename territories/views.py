@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_GET
 
 from . import queries
-from .models import Commune, Department, Region
+from .models import Commune, Department, PostalCode, Region
 from .svg import commune_map
 
 PAGE_SIZE = 50
@@ -28,7 +28,13 @@ def commune_detail(request, code):
         ).filter(is_active=True),
         code=code,
     )
-    arrondissements = commune.arrondissements.filter(is_active=True).order_by("code")
+    arrondissements = list(commune.arrondissements.filter(is_active=True).order_by("code"))
+    postal_codes = [postal.code for postal in commune.postal_codes.all()]
+    if arrondissements and not postal_codes:
+        # Paris, Lyon, Marseille: the postal codes of their arrondissements.
+        postal_codes = sorted(
+            set(PostalCode.objects.filter(commune__parent=commune).values_list("code", flat=True))
+        )
     return render(
         request,
         "territories/commune_detail.html",
@@ -37,6 +43,7 @@ def commune_detail(request, code):
             "department": commune.department,
             "region": commune.department.region,
             "arrondissements": arrondissements,
+            "postal_codes": postal_codes,
             "map": commune_map(
                 department_outline=commune.department.outline,
                 commune_outline=commune.outline,
