@@ -25,7 +25,7 @@ class CommuneOut(Schema):
 
     @staticmethod
     def resolve_postal_codes(obj):
-        return [postal.code for postal in obj.postal_codes.all()]
+        return obj.all_postal_codes()
 
     @staticmethod
     def resolve_url(obj):

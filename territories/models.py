@@ -171,6 +171,18 @@ class Commune(NamedTerritory):
         """Communes keep their article: "L'Abergement-Clémenciat", "Le Havre"."""
         return full_name(self.name, self.name_type)
 
+    def all_postal_codes(self):
+        """Its postal codes; for Paris, Lyon and Marseille, those of their arrondissements.
+
+        Prefetch "postal_codes" and "arrondissements__postal_codes" (see
+        queries.with_postal_codes) to keep this free of queries in lists.
+        """
+        codes = {postal.code for postal in self.postal_codes.all()}
+        if not codes:
+            for arrondissement in self.arrondissements.all():
+                codes.update(postal.code for postal in arrondissement.postal_codes.all())
+        return sorted(codes)
+
     @property
     def is_arrondissement(self):
         return self.kind == self.Kind.ARRONDISSEMENT

@@ -27,7 +27,14 @@ DEFAULT_COMMUNE_SORT = "nom"
 
 
 def with_postal_codes(queryset):
-    return queryset.prefetch_related(Prefetch("postal_codes", queryset=PostalCode.objects.order_by("code")))
+    """Prefetch what Commune.all_postal_codes() reads (two or three queries in all)."""
+    return queryset.prefetch_related(
+        "postal_codes",
+        Prefetch(
+            "arrondissements",
+            queryset=Commune.objects.filter(is_active=True).prefetch_related("postal_codes"),
+        ),
+    )
 
 
 def search_communes(query):

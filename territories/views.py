@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_GET
 
 from . import queries
-from .models import Commune, Department, PostalCode, Region
+from .models import Commune, Department, Region
 from .svg import commune_map
 
 PAGE_SIZE = 50
@@ -28,13 +28,8 @@ def commune_detail(request, code):
         ).filter(is_active=True),
         code=code,
     )
-    arrondissements = list(commune.arrondissements.filter(is_active=True).order_by("code"))
-    postal_codes = [postal.code for postal in commune.postal_codes.all()]
-    if arrondissements and not postal_codes:
-        # Paris, Lyon, Marseille: the postal codes of their arrondissements.
-        postal_codes = sorted(
-            set(PostalCode.objects.filter(commune__parent=commune).values_list("code", flat=True))
-        )
+    arrondissements = sorted(commune.arrondissements.all(), key=lambda arrondissement: arrondissement.code)
+    postal_codes = commune.all_postal_codes()
     return render(
         request,
         "territories/commune_detail.html",

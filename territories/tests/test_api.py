@@ -62,3 +62,10 @@ def test_openapi_schema_documents_the_search(client):
     assert "/api/v1/communes" in schema["paths"]
     parameters = {p["name"] for p in schema["paths"]["/api/v1/communes"]["get"]["parameters"]}
     assert {"q", "limit"} <= parameters
+
+
+def test_a_city_with_arrondissements_has_their_postal_codes(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        paris = client.get("/api/v1/communes", {"q": "paris", "limit": 25}).json()
+    assert paris[0]["code"] == "75056"
+    assert "75001" in paris[0]["postal_codes"] and "75020" in paris[0]["postal_codes"]
