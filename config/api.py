@@ -1,5 +1,6 @@
 """The public REST API, under /api/v1/ (schema at /api/v1/openapi.json)."""
 
+from csp.decorators import csp_update
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
@@ -11,6 +12,9 @@ api = NinjaAPI(
     version="1",
     description="API publique en lecture de la plateforme Hospitalité.",
     urls_namespace="api",
+    # Swagger UI (served by us, from django-ninja's static files) sets inline
+    # styles; only its page allows them. Scripts stay 'self' only.
+    docs_decorator=csp_update({"style-src": ["'unsafe-inline'"]}),
 )
 api.add_router("/", territories_router)
 

@@ -69,3 +69,12 @@ def test_a_city_with_arrondissements_has_their_postal_codes(client, django_asser
         paris = client.get("/api/v1/communes", {"q": "paris", "limit": 25}).json()
     assert paris[0]["code"] == "75056"
     assert "75001" in paris[0]["postal_codes"] and "75020" in paris[0]["postal_codes"]
+
+
+def test_interactive_docs_are_served_by_us(client):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower()
+    assert "script-src 'self'" in response["Content-Security-Policy"]
