@@ -23,7 +23,10 @@ def entries(path):
         key = "".join(re.findall(r'"(.*)"', msgid.group(1)))
         if not key:
             continue
-        strings = ["".join(re.findall(r'"(.*)"', m)) for m in re.findall(r'^msgstr(?:\[\d\])? ((?:".*"\n?)+)', block, re.M)]
+        strings = [
+            "".join(re.findall(r'"(.*)"', m))
+            for m in re.findall(r'^msgstr(?:\[\d\])? ((?:".*"\n?)+)', block, re.M)
+        ]
         flags = re.findall(r"^#, (.*)$", block, re.M)
         result.append((key, strings, flags))
     return result

@@ -6,7 +6,15 @@ import pytest
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/", "/communes/01001/", "/departements/01/", "/regions/84/", "/carte/", "/recherche/?q=paris", "/sources/"]
+PAGES = [
+    "/",
+    "/communes/01001/",
+    "/departements/01/",
+    "/regions/84/",
+    "/carte/",
+    "/recherche/?q=paris",
+    "/sources/",
+]
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -27,10 +35,14 @@ def test_pages_send_a_strict_content_security_policy(client, url):
 def test_pages_load_nothing_from_another_origin_and_run_no_inline_script(client, url):
     html = client.get(url).content.decode()
     loaded = re.findall(r'<(?:script|img|iframe|source|video|audio)[^>]*\ssrc="([^"]+)"', html)
-    loaded += re.findall(r'<link[^>]*rel="(?:stylesheet|icon|preload|modulepreload)"[^>]*href="([^"]+)"', html)
+    loaded += re.findall(
+        r'<link[^>]*rel="(?:stylesheet|icon|preload|modulepreload)"[^>]*href="([^"]+)"', html
+    )
     assert loaded, "the page should load at least its own stylesheet"
     assert [address for address in loaded if not address.startswith("/")] == []
-    inline = [body for body in re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, re.S) if body.strip()]
+    inline = [
+        body for body in re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, re.S) if body.strip()
+    ]
     json_only = re.findall(r'<script[^>]*type="application/(?:ld\+)?json"', html)
     assert len(inline) == len(json_only)
     assert " style=" not in html

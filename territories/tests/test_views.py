@@ -41,7 +41,9 @@ def test_arrondissement_page_links_to_its_city(client, django_assert_max_num_que
     assert 'href="/communes/13055/"' in html
 
 
-@pytest.mark.parametrize("url", ["/communes/99999/", "/communes/01001x/", "/departements/00/", "/regions/99/"])
+@pytest.mark.parametrize(
+    "url", ["/communes/99999/", "/communes/01001x/", "/departements/00/", "/regions/99/"]
+)
 def test_unknown_territories_are_not_found(client, url):
     assert client.get(url).status_code == 404
 
