@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 def account_data_export(*, user):
@@ -68,7 +69,41 @@ def account_data_export(*, user):
     }
 
 
+class AccountError(Exception):
+    """A refused action on an account; the message is shown as is."""
+
+
+def organizations_left_without_coordinator(user):
+    """Organisations with other members that this user alone coordinates."""
+    from django.db.models import Count, Q
+
+    from actors.models import Membership, Organization
+
+    coordinated = Membership.objects.filter(user=user, role=Membership.Role.COORDINATOR).values(
+        "organization"
+    )
+    return (
+        Organization.objects.filter(pk__in=coordinated)
+        .annotate(
+            coordinators=Count("memberships", filter=Q(memberships__role=Membership.Role.COORDINATOR)),
+            members=Count("memberships"),
+        )
+        .filter(coordinators=1, members__gt=1)
+        .order_by("name")
+    )
+
+
 @transaction.atomic
 def account_delete(*, user):
-    """Delete the account. Contributions stay, shown as by "compte supprimé"."""
+    """Delete the account. Contributions stay, shown as by "compte supprimé".
+
+    Refused while the user alone coordinates an organisation that has other
+    members: they name another coordinator first.
+    """
+    orphans = list(organizations_left_without_coordinator(user))
+    if orphans:
+        raise AccountError(
+            _("You alone coordinate %(names)s: name another coordinator first, then delete your account.")
+            % {"names": ", ".join(organization.name for organization in orphans)}
+        )
     user.delete()

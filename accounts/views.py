@@ -67,12 +67,16 @@ def delete(request):
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         user = request.user
-        logout(request)
-        services.account_delete(user=user)
-        messages.success(
-            request, _("Your account is deleted. Your contributions now show “deleted account”.")
-        )
-        return redirect("core:home")
+        try:
+            services.account_delete(user=user)
+        except services.AccountError as error:
+            form.add_error(None, str(error))
+        else:
+            logout(request)
+            messages.success(
+                request, _("Your account is deleted. Your contributions now show “deleted account”.")
+            )
+            return redirect("core:home")
     return render(request, "accounts/delete.html", {"form": form})
 
 

@@ -66,6 +66,13 @@ class OrganizationEditForm(forms.Form):
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}), max_length=3000, required=False
     )
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        validators=Organization._meta.get_field("logo").validators,
+        help_text=_("PNG, JPEG or WebP image, 1 MB at most."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
 
 
 class ReviewForm(forms.Form):

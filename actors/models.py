@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.history import tracked_history
+from core.uploads import UploadValidator, random_name
 from territories.models import Commune, Department, Epci, Region
 
 
@@ -22,6 +23,10 @@ def new_token():
 
 def token_hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def logo_upload_to(instance, filename):
+    return random_name("logos", filename)
 
 
 class Moderatable(models.Model):
@@ -120,6 +125,13 @@ class Organization(Moderatable):
     )
     description = models.TextField(_("description"), max_length=3000, blank=True)
     website = models.URLField(_("website"), blank=True)
+    logo = models.FileField(
+        _("logo"),
+        upload_to=logo_upload_to,
+        blank=True,
+        validators=[UploadValidator(types=["image/png", "image/jpeg", "image/webp"], max_bytes=1024 * 1024)],
+        help_text=_("PNG, JPEG or WebP image, 1 MB at most."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     status_reason = models.CharField(_("reason"), max_length=500, blank=True)
     validated_at = models.DateTimeField(_("validated on"), null=True, blank=True)
@@ -176,6 +188,15 @@ class Organization(Moderatable):
             self.Scale.DEPARTMENT: self.department,
             self.Scale.REGION: self.region,
         }.get(self.scale)
+
+    def is_visible_to(self, user):
+        """Public once validated and not hidden. Before validation: its members, the
+        coordinators of its declared networks and staff. Hidden: those, and moderators."""
+        if self.is_validated and not self.is_hidden:
+            return True
+        if user.has_perm("actors.view_members", self):
+            return True
+        return self.is_validated and user.has_perm("moderation.moderate")
 
     @property
     def is_pending(self):

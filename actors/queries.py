@@ -14,13 +14,9 @@ def organization_for_viewer(slug, user):
         .filter(slug=slug)
         .first()
     )
-    if organization is None:
+    if organization is None or not organization.is_visible_to(user):
         return None
-    if organization.is_validated and not organization.is_hidden:
-        return organization
-    if user.has_perm("actors.view_members", organization) or user.has_perm("moderation.moderate"):
-        return organization
-    return None
+    return organization
 
 
 def public_organizations(*, kind=None, department=None, query=None):

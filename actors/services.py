@@ -77,11 +77,19 @@ def organization_create_local_group(
 
 
 @transaction.atomic
-def organization_update(*, organization, name, description, website, networks=None):
+def organization_update(*, organization, name, description, website, logo=None, networks=None):
+    """Edit an organisation. logo: an uploaded file, False to remove it, None to keep it."""
     organization.name = name.strip()
     organization.description = description.strip()
     organization.website = website
-    organization.save(update_fields=["name", "description", "website"])
+    fields = ["name", "description", "website"]
+    if logo is False and organization.logo:
+        organization.logo.delete(save=False)
+        fields.append("logo")
+    elif logo:
+        organization.logo = logo
+        fields.append("logo")
+    organization.save(update_fields=fields)
     if networks is not None and organization.is_pending:
         organization.networks.set(networks)
     return organization

@@ -1,6 +1,8 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from core.uploads import serve
 
 from .api import api
 
@@ -13,6 +15,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("compte/", include("allauth.urls")),
+    re_path(r"^fichiers/(?P<path>[A-Za-z0-9_\-/]+\.(?:png|jpg|jpeg|webp|pdf))$", serve, name="uploaded_file"),
     path("", include("core.urls")),
     path("", include("territories.urls")),
     path("", include("accounts.urls")),

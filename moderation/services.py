@@ -1,7 +1,7 @@
 """Writes for moderation: report content, hide it, restore it, dismiss reports.
 
-Moderatable content has `hidden_at` and `hidden_reason` (actors.models.Moderatable)
-and an author (`created_by`), who is told of every decision by email.
+Moderatable content has `hidden_at` and `hidden_reason` (actors.models.Moderatable),
+`is_visible_to(user)`, and an author (`created_by`), who is told of every decision by email.
 """
 
 from django.contrib.contenttypes.models import ContentType

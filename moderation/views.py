@@ -30,9 +30,9 @@ def _content(app_label, model, object_id):
 @require_http_methods(["GET", "POST"])
 def report(request, app_label, model, object_id):
     content = _content(app_label, model, object_id)
-    require(request, "moderation.report", content)
-    if content.is_hidden and not request.user.has_perm("moderation.moderate"):
+    if not content.is_visible_to(request.user):
         raise Http404
+    require(request, "moderation.report", content)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if ratelimit.consume(request, action="report_content", user=request.user) is False:

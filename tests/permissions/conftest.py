@@ -1,0 +1,194 @@
+"""Data and logged-in clients for the permission matrix.
+
+`world` builds, for every test, the same small cast of organisations and people:
+
+- the partner network "egm" (created by actors' data migration);
+- G, a validated local group of Saint-Denis (93066) declaring "egm", with a
+  coordinator and a member;
+- H, another validated local group (L'Abergement-Clémenciat, 01001), with its
+  coordinator;
+- P, a pending local group of Saint-Denis declaring "egm" (its coordinator is
+  nobody of the matrix's roles); P2, a pending group declaring no network;
+- verified municipal contacts of 93066 and of 01001;
+- a coordinator of "egm" (partner coordinator) and a platform staff member,
+  both with a TOTP authenticator, as accounts.middleware.RequireMfaMiddleware
+  demands.
+
+Roles: anonymous, plain_user, member, coordinator, other_coordinator,
+municipal_contact, other_municipal_contact, partner_coordinator, staff.
+`login_as(role)` returns a django test Client logged in as that role's user
+(anonymous: a fresh client).
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+
+from actors.models import Membership, MunicipalContact, Organization
+from territories.models import Commune
+
+PASSWORD = "matrice-mot-de-passe"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Rate-limit counters live in the cache: start every cell with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def make_user(email, *, mfa=False, **fields):
+    """A user with a verified primary email address (and TOTP when asked)."""
+    user = get_user_model().objects.create_user(email, password=PASSWORD, **fields)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    if mfa:
+        TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+def make_group(name, slug, commune, *, status=Organization.Status.VALIDATED, networks=(), created_by=None):
+    group = Organization.objects.create(
+        name=name,
+        slug=slug,
+        kind=Organization.Kind.LOCAL_GROUP,
+        group_type=Organization.GroupType.OTHER,
+        scale=Organization.Scale.COMMUNE,
+        commune=commune,
+        status=status,
+        validated_at=timezone.now() if status == Organization.Status.VALIDATED else None,
+        created_by=created_by,
+    )
+    group.networks.set(networks)
+    return group
+
+
+def add_member(user, organization, role=Membership.Role.MEMBER):
+    return Membership.objects.create(user=user, organization=organization, role=role)
+
+
+def make_verified_contact(user, commune):
+    return MunicipalContact.objects.create(
+        user=user,
+        commune=commune,
+        role=MunicipalContact.Role.COUNCIL,
+        position="Maire adjointe",
+        status=MunicipalContact.Status.VERIFIED,
+        method=MunicipalContact.Method.TOWN_HALL_EMAIL,
+        verified_at=timezone.now(),
+    )
+
+
+@dataclass
+class World:
+    """Everything a row may refer to. `extra` holds what a row's `setup` adds."""
+
+    saint_denis: Commune
+    abergement: Commune
+    partner: Organization
+    group: Organization
+    other_group: Organization
+    pending: Organization
+    pending_elsewhere: Organization
+    member_membership: Membership
+    users: dict
+    extra: dict = field(default_factory=dict)
+    password: str = PASSWORD
+
+    def user(self, role):
+        """The user playing `role` (None for anonymous)."""
+        return self.users.get(role)
+
+    # Factories for the rows' `setup`, which cannot import this module.
+    make_user = staticmethod(make_user)
+    add_member = staticmethod(add_member)
+
+
+@pytest.fixture
+def world(db):
+    saint_denis = Commune.objects.get(code="93066")
+    abergement = Commune.objects.get(code="01001")
+    users = {
+        "plain_user": make_user("plain@example.org"),
+        "member": make_user("member@example.org"),
+        "coordinator": make_user("coordinator@example.org"),
+        "other_coordinator": make_user("other-coordinator@example.org"),
+        "municipal_contact": make_user("mairie-93066@example.org"),
+        "other_municipal_contact": make_user("mairie-01001@example.org"),
+        "partner_coordinator": make_user("egm@example.org", mfa=True),
+        "staff": make_user("staff@example.org", mfa=True, is_staff=True),
+    }
+    pending_coordinator = make_user("pending-coordinator@example.org")
+
+    partner = Organization.objects.get(slug="egm", kind=Organization.Kind.PARTNER)  # a data migration's
+    add_member(users["partner_coordinator"], partner, Membership.Role.COORDINATOR)
+
+    group = make_group(
+        "Accueil Saint-Denis", "groupe-g", saint_denis, networks=[partner], created_by=users["coordinator"]
+    )
+    add_member(users["coordinator"], group, Membership.Role.COORDINATOR)
+    member_membership = add_member(users["member"], group)
+
+    other_group = make_group(
+        "Accueil Abergement", "groupe-h", abergement, created_by=users["other_coordinator"]
+    )
+    add_member(users["other_coordinator"], other_group, Membership.Role.COORDINATOR)
+
+    pending = make_group(
+        "Collectif en attente",
+        "groupe-p",
+        saint_denis,
+        status=Organization.Status.PENDING,
+        networks=[partner],
+        created_by=pending_coordinator,
+    )
+    add_member(pending_coordinator, pending, Membership.Role.COORDINATOR)
+    pending_elsewhere = make_group(
+        "Collectif hors réseau",
+        "groupe-p2",
+        saint_denis,
+        status=Organization.Status.PENDING,
+        created_by=pending_coordinator,
+    )
+    add_member(pending_coordinator, pending_elsewhere, Membership.Role.COORDINATOR)
+
+    make_verified_contact(users["municipal_contact"], saint_denis)
+    make_verified_contact(users["other_municipal_contact"], abergement)
+
+    return World(
+        saint_denis=saint_denis,
+        abergement=abergement,
+        partner=partner,
+        group=group,
+        other_group=other_group,
+        pending=pending,
+        pending_elsewhere=pending_elsewhere,
+        member_membership=member_membership,
+        users=users,
+    )
+
+
+@pytest.fixture
+def login_as(world):
+    """Factory: a test Client logged in as the user playing `role`."""
+
+    def client_for(role):
+        assert role == "anonymous" or role in world.users, f"unknown role {role}"
+        client = Client()
+        user = world.user(role)
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return client_for

@@ -1,0 +1,650 @@
+"""The permission matrix: for every state-changing URL of the project (and the
+pages restricted to some roles) and every role, the expected answer, checked
+by a real request on fresh data (see conftest.py for the cast of users).
+
+Each row is one request. Each cell (row × role) is its own test, with an id
+like "invite_member-partner_coordinator".
+
+Adding a row (a new URL, or a new case of an existing one) means appending a
+Row to ROWS:
+
+    Row(
+        "edit_group",                                 # the test id's prefix
+        "POST",
+        url=lambda w: f"/organisations/{w.group.slug}/modifier/",
+        data=lambda w: {"name": "Nouveau nom"},        # optional
+        expect=matrix(DENY, anonymous=LOGIN, coordinator=ALLOW, staff=ALLOW),
+        effect=lambda c: refreshed(c.world.group).name == "Nouveau nom",  # optional
+        setup=...,            # optional: adds row-specific data to the world
+        success_url=...,      # optional: where an allowed request redirects to
+    ),
+
+`matrix(default, role=outcome, ...)` gives every role an outcome:
+
+- ALLOW: the request is accepted: the row's success status (302 for a POST,
+  200 for a GET, unless `allow_status` says otherwise), a redirect going
+  neither to the login page nor to the two-factor set-up; and `effect(cell)`
+  is true afterwards;
+- DENY: the row's `deny_status` (403 unless said otherwise) and no effect;
+- LOGIN: a redirect to the login page, coming back to the URL, and no effect.
+
+`deny(404)`, `deny(302, location=...)`, `allow(200)`… give a cell its own
+exact status. A cell where the application is wrong is written as it should
+be, with `bug="BUG: …"`: it is then marked xfail(strict=True), so fixing the
+application makes it fail until the mark is removed.
+
+test_every_state_changing_url_has_a_row fails when one of the project's URLs
+that accepts POST (or whose methods cannot be read), or any page of accounts,
+actors or moderation, has neither a row nor a reason in NOT_IN_MATRIX: new
+views cannot stay out of the matrix unnoticed.
+"""
+
+import inspect
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.contrib.auth import get_user_model
+from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
+
+from actors.models import Invitation, Membership, MunicipalContact, Organization, new_token
+from moderation.models import Report
+
+pytestmark = pytest.mark.django_db
+
+# The columns of the matrix (their users are built by conftest.py's `world`).
+ROLES = (
+    "anonymous",
+    "plain_user",
+    "member",
+    "coordinator",
+    "other_coordinator",
+    "municipal_contact",
+    "other_municipal_contact",
+    "partner_coordinator",
+    "staff",
+)
+
+ALLOW, DENY, LOGIN = "allow", "deny", "login"
+
+
+@dataclass(frozen=True)
+class Expect:
+    outcome: str
+    status: int | None = None  # None: the row's default for this outcome
+    location: Callable[[object], str] | None = None  # where a redirect must go
+    bug: str = ""  # "BUG: …": the application disagrees; the cell is a strict xfail
+
+
+def allow(status=None, *, location=None, bug=""):
+    return Expect(ALLOW, status, location, bug)
+
+
+def deny(status=None, *, location=None, bug=""):
+    return Expect(DENY, status, location, bug)
+
+
+def matrix(default, **cells):
+    """The expected outcome of every role: `default` unless the role is named."""
+    unknown = set(cells) - set(ROLES)
+    assert not unknown, f"unknown roles: {unknown}"
+
+    def as_expect(value):
+        return value if isinstance(value, Expect) else Expect(value)
+
+    return {role: as_expect(cells.get(role, default)) for role in ROLES}
+
+
+@dataclass
+class Cell:
+    """What an effect looks at once the request is done."""
+
+    world: object  # conftest.World
+    role: str
+    user: object  # None for anonymous
+    client: Client
+    response: HttpResponse
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    method: str
+    url: Callable[[object], str]
+    expect: dict
+    data: Callable[[object], dict] | None = None
+    setup: Callable[[object], None] | None = None
+    effect: Callable[[Cell], bool] | None = None
+    success_url: Callable[[object], str] | None = None
+    allow_status: int | None = None
+    deny_status: int = 403
+    login_url: Callable[[object], str] | None = None
+
+    def default_status(self, outcome):
+        if outcome == ALLOW:
+            return self.allow_status or (302 if self.method == "POST" else 200)
+        if outcome == DENY:
+            return self.deny_status
+        return 302
+
+
+# Row helpers ---------------------------------------------------------------
+
+
+def org_url(slug, suffix=""):
+    return f"/organisations/{slug}/{suffix}"
+
+
+def refreshed(instance):
+    instance.refresh_from_db()
+    return instance
+
+
+def add_pending_invitation(world):
+    token, hashed = new_token()
+    world.extra["invitation"] = Invitation.objects.create(
+        organization=world.group,
+        email="pending-invitee@example.org",
+        token_hash=hashed,
+        invited_by=world.user("coordinator"),
+        expires_at=timezone.now() + timedelta(days=Invitation.VALIDITY_DAYS),
+    )
+    world.extra["token"] = token
+
+
+def invite_plain_user(world):
+    """An invitation to G sent to the plain user's address."""
+    add_pending_invitation(world)
+    world.extra["invitation"].email = world.user("plain_user").email
+    world.extra["invitation"].save()
+
+
+def add_second_coordinator(world):
+    """So that G's coordinator may leave: a group always keeps one coordinator."""
+    world.add_member(world.make_user("co-coordinator@example.org"), world.group, Membership.Role.COORDINATOR)
+    world.extra["members_before"] = world.group.memberships.count()
+
+
+def add_contact_request(world, *, with_token=False):
+    token, hashed = new_token() if with_token else ("", "")
+    world.extra["contact"] = MunicipalContact.objects.create(
+        user=world.make_user("candidate@example.org"),
+        commune=world.saint_denis,
+        role=MunicipalContact.Role.STAFF,
+        position="Directrice du CCAS",
+        token_hash=hashed,
+        token_expires_at=timezone.now() + timedelta(hours=1) if with_token else None,
+    )
+    world.extra["token"] = token
+
+
+def add_report(world):
+    Report.objects.create(content=world.group, reporter=world.user("plain_user"), reason=Report.Reason.SPAM)
+
+
+def contact_verified(cell):
+    return refreshed(cell.world.extra["contact"]).status == MunicipalContact.Status.VERIFIED
+
+
+def listed(text):
+    """An effect for pages: the response shows `text`."""
+    return lambda cell: text(cell.world) in cell.response.content.decode()
+
+
+# The matrix ------------------------------------------------------------------
+
+ROWS = [
+    Row(
+        "create_group",
+        "POST",
+        url=lambda w: "/organisations/nouvelle/",
+        data=lambda w: {
+            "name": "Groupe de la matrice",
+            "group_type": Organization.GroupType.OTHER,
+            "commune": "93066",
+            "networks": [w.partner.pk],
+            "description": "",
+            "website": "",
+        },
+        expect=matrix(ALLOW, anonymous=LOGIN),
+        effect=lambda c: Organization.objects.filter(
+            name="Groupe de la matrice",
+            status=Organization.Status.PENDING,
+            memberships__user=c.user,
+            memberships__role=Membership.Role.COORDINATOR,
+        ).exists(),
+    ),
+    Row(
+        "edit_group",
+        "POST",
+        url=lambda w: org_url(w.group.slug, "modifier/"),
+        data=lambda w: {"name": "Nouveau nom", "description": "Modifiée", "website": ""},
+        expect=matrix(DENY, anonymous=LOGIN, coordinator=ALLOW, staff=ALLOW),
+        effect=lambda c: refreshed(c.world.group).name == "Nouveau nom",
+        success_url=lambda w: org_url(w.group.slug),
+    ),
+    Row(
+        "validate_group",
+        "POST",
+        url=lambda w: org_url(w.pending.slug, "decision/"),
+        data=lambda w: {"decision": "validate", "reason": ""},
+        # A pending group is not visible to those who cannot act on it: 404.
+        expect=matrix(deny(404), anonymous=LOGIN, partner_coordinator=ALLOW, staff=ALLOW),
+        effect=lambda c: refreshed(c.world.pending).is_validated,
+        success_url=lambda w: org_url(w.pending.slug),
+    ),
+    Row(
+        "validate_group_of_another_network",
+        "POST",
+        url=lambda w: org_url(w.pending_elsewhere.slug, "decision/"),
+        data=lambda w: {"decision": "validate", "reason": ""},
+        # Only the coordinators of a network it declares see a pending group,
+        # and validate it; for the others it does not exist.
+        expect=matrix(
+            deny(404),
+            anonymous=LOGIN,
+            partner_coordinator=deny(404),
+            staff=ALLOW,
+        ),
+        effect=lambda c: refreshed(c.world.pending_elsewhere).is_validated,
+        success_url=lambda w: org_url(w.pending_elsewhere.slug),
+    ),
+    Row(
+        "invite_member",
+        "POST",
+        url=lambda w: org_url(w.group.slug, "membres/"),
+        data=lambda w: {"email": "invitee@example.org", "role": Membership.Role.MEMBER},
+        expect=matrix(DENY, anonymous=LOGIN, coordinator=ALLOW, staff=ALLOW),
+        effect=lambda c: Invitation.objects.filter(
+            organization=c.world.group, email="invitee@example.org", cancelled_at__isnull=True
+        ).exists(),
+        success_url=lambda w: org_url(w.group.slug, "membres/"),
+    ),
+    Row(
+        "remove_member",
+        "POST",
+        url=lambda w: org_url(w.group.slug, f"membres/{w.member_membership.pk}/retirer/"),
+        expect=matrix(DENY, anonymous=LOGIN, coordinator=ALLOW, staff=ALLOW),
+        effect=lambda c: not Membership.objects.filter(pk=c.world.member_membership.pk).exists(),
+        success_url=lambda w: org_url(w.group.slug, "membres/"),
+    ),
+    Row(
+        "remove_member_through_another_group",
+        "POST",
+        # G's membership, addressed through H's URL: never found there.
+        url=lambda w: org_url(w.other_group.slug, f"membres/{w.member_membership.pk}/retirer/"),
+        expect=matrix(DENY, anonymous=LOGIN, other_coordinator=deny(404), staff=deny(404)),
+        effect=lambda c: not Membership.objects.filter(pk=c.world.member_membership.pk).exists(),
+    ),
+    Row(
+        "change_member_role",
+        "POST",
+        url=lambda w: org_url(w.group.slug, f"membres/{w.member_membership.pk}/role/"),
+        data=lambda w: {"role": Membership.Role.COORDINATOR},
+        expect=matrix(DENY, anonymous=LOGIN, coordinator=ALLOW, staff=ALLOW),
+        effect=lambda c: refreshed(c.world.member_membership).role == Membership.Role.COORDINATOR,
+        success_url=lambda w: org_url(w.group.slug, "membres/"),
+    ),
+    Row(
+        "cancel_invitation",
+        "POST",
+        setup=add_pending_invitation,
+        url=lambda w: org_url(w.group.slug, f"invitations/{w.extra['invitation'].pk}/annuler/"),
+        expect=matrix(DENY, anonymous=LOGIN, coordinator=ALLOW, staff=ALLOW),
+        effect=lambda c: refreshed(c.world.extra["invitation"]).cancelled_at is not None,
+        success_url=lambda w: org_url(w.group.slug, "membres/"),
+    ),
+    Row(
+        "accept_invitation",
+        "POST",
+        setup=invite_plain_user,
+        url=lambda w: f"/invitations/{w.extra['token']}/",
+        # Only the invited address may accept; others see the page again (200)
+        # with an error, anonymous users are sent back to the page to sign in.
+        expect=matrix(
+            deny(200),
+            anonymous=deny(302, location=lambda w: f"/invitations/{w.extra['token']}/"),
+            plain_user=ALLOW,
+        ),
+        effect=lambda c: refreshed(c.world.extra["invitation"]).accepted_at is not None,
+        success_url=lambda w: org_url(w.group.slug),
+    ),
+    Row(
+        "leave_group",
+        "POST",
+        setup=add_second_coordinator,
+        url=lambda w: org_url(w.group.slug, "quitter/"),
+        expect=matrix(deny(404), anonymous=LOGIN, member=ALLOW, coordinator=ALLOW),
+        effect=lambda c: c.world.group.memberships.count() == c.world.extra["members_before"] - 1,
+        success_url=lambda w: "/compte/",
+    ),
+    Row(
+        "request_municipal_contact",
+        "POST",
+        url=lambda w: "/communes/93066/representer/",
+        data=lambda w: {
+            "role": MunicipalContact.Role.COUNCIL,
+            "position": "Adjointe à la solidarité",
+            "method": "town_hall_email",
+        },
+        # Already a verified contact of this commune: the form says so (200).
+        expect=matrix(ALLOW, anonymous=LOGIN, municipal_contact=deny(200)),
+        effect=lambda c: MunicipalContact.objects.filter(
+            commune=c.world.saint_denis,
+            position="Adjointe à la solidarité",
+            status=MunicipalContact.Status.PENDING,
+        ).exists(),
+        success_url=lambda w: "/compte/",
+    ),
+    Row(
+        "verify_municipal_contact_in_queue",
+        "POST",
+        setup=add_contact_request,
+        url=lambda w: "/contacts-municipaux/",
+        data=lambda w: {"contact": w.extra["contact"].pk, "decision": "verify"},
+        expect=matrix(DENY, anonymous=LOGIN, partner_coordinator=ALLOW, staff=ALLOW),
+        effect=contact_verified,
+        success_url=lambda w: "/contacts-municipaux/",
+    ),
+    Row(
+        "verify_municipal_contact_by_town_hall_link",
+        "POST",
+        setup=lambda w: add_contact_request(w, with_token=True),
+        url=lambda w: f"/verification-mairie/{w.extra['token']}/",
+        # The link sent to the town hall's address is the credential.
+        expect=matrix(ALLOW),
+        allow_status=200,
+        effect=contact_verified,
+    ),
+    Row(
+        "report_group",
+        "POST",
+        url=lambda w: f"/signaler/actors/organization/{w.group.pk}/",
+        data=lambda w: {"reason": Report.Reason.SPAM, "comment": ""},
+        expect=matrix(ALLOW, anonymous=LOGIN),
+        effect=lambda c: Report.objects.filter(object_id=c.world.group.pk, reporter=c.user).exists(),
+        success_url=lambda w: org_url(w.group.slug),
+    ),
+    Row(
+        "report_pending_group",
+        "POST",
+        url=lambda w: f"/signaler/actors/organization/{w.pending.pk}/",
+        data=lambda w: {"reason": Report.Reason.SPAM, "comment": ""},
+        # Whoever may not see the pending group may not report it either: 404.
+        expect=matrix(
+            deny(404),
+            anonymous=LOGIN,
+            partner_coordinator=ALLOW,
+            staff=ALLOW,
+        ),
+        effect=lambda c: Report.objects.filter(object_id=c.world.pending.pk).exists(),
+        success_url=lambda w: org_url(w.pending.slug),
+    ),
+    Row(
+        "hide_group",
+        "POST",
+        url=lambda w: f"/moderation/actors/organization/{w.group.pk}/",
+        data=lambda w: {"action": "hide", "reason": "Informations trompeuses"},
+        expect=matrix(DENY, anonymous=LOGIN, partner_coordinator=ALLOW, staff=ALLOW),
+        effect=lambda c: refreshed(c.world.group).is_hidden,
+        success_url=lambda w: "/moderation/",
+    ),
+    Row(
+        "edit_profile",
+        "POST",
+        url=lambda w: "/compte/profil/",
+        data=lambda w: {"display_name": "Nom de la matrice", "language": "fr"},
+        expect=matrix(ALLOW, anonymous=LOGIN),
+        effect=lambda c: c.user is not None and refreshed(c.user).display_name == "Nom de la matrice",
+        success_url=lambda w: "/compte/",
+    ),
+    Row(
+        "delete_account",
+        "POST",
+        url=lambda w: "/compte/supprimer/",
+        data=lambda w: {"password": w.password},
+        # The sole coordinator of a group that has other members must hand over
+        # first: the form comes back with the reason (200) and nothing is deleted.
+        expect=matrix(ALLOW, anonymous=LOGIN, coordinator=deny(200)),
+        effect=lambda c: c.user is not None and not get_user_model().objects.filter(pk=c.user.pk).exists(),
+        success_url=lambda w: "/",
+    ),
+    Row(
+        "switch_language",
+        "POST",
+        url=lambda w: "/i18n/setlang/",
+        data=lambda w: {"language": "en", "next": "/"},
+        expect=matrix(ALLOW),
+        effect=lambda c: c.response.cookies["django_language"].value == "en",
+        success_url=lambda w: "/",
+    ),
+    Row(
+        "log_out",
+        "POST",
+        url=lambda w: "/compte/logout/",
+        expect=matrix(ALLOW),
+        effect=lambda c: "_auth_user_id" not in c.client.session,
+        success_url=lambda w: "/",
+    ),
+    # Pages restricted to some roles.
+    Row(
+        "members_page",
+        "GET",
+        url=lambda w: org_url(w.group.slug, "membres/"),
+        expect=matrix(
+            DENY, anonymous=LOGIN, member=ALLOW, coordinator=ALLOW, partner_coordinator=ALLOW, staff=ALLOW
+        ),
+        effect=listed(lambda w: w.group.name),
+    ),
+    Row(
+        "history_page",
+        "GET",
+        url=lambda w: org_url(w.group.slug, "historique/"),
+        expect=matrix(DENY, anonymous=LOGIN, coordinator=ALLOW, partner_coordinator=ALLOW, staff=ALLOW),
+        effect=listed(lambda w: w.group.name),
+    ),
+    Row(
+        "pending_group_page",
+        "GET",
+        url=lambda w: org_url(w.pending.slug),
+        expect=matrix(deny(404), partner_coordinator=ALLOW, staff=ALLOW),
+        effect=listed(lambda w: w.pending.name),
+    ),
+    Row(
+        "pending_group_of_another_network_page",
+        "GET",
+        url=lambda w: org_url(w.pending_elsewhere.slug),
+        expect=matrix(
+            deny(404),
+            partner_coordinator=deny(404),
+            staff=ALLOW,
+        ),
+        effect=listed(lambda w: w.pending_elsewhere.name),
+    ),
+    Row(
+        "validation_queue",
+        "GET",
+        url=lambda w: "/organisations/a-valider/",
+        expect=matrix(DENY, anonymous=LOGIN, partner_coordinator=ALLOW, staff=ALLOW),
+        effect=listed(lambda w: w.pending.name),
+    ),
+    Row(
+        "moderation_queue",
+        "GET",
+        setup=add_report,
+        url=lambda w: "/moderation/",
+        expect=matrix(DENY, anonymous=LOGIN, partner_coordinator=ALLOW, staff=ALLOW),
+        effect=listed(lambda w: w.group.name),
+    ),
+    Row(
+        "municipal_contacts_queue",
+        "GET",
+        setup=add_contact_request,
+        url=lambda w: "/contacts-municipaux/",
+        expect=matrix(DENY, anonymous=LOGIN, partner_coordinator=ALLOW, staff=ALLOW),
+        effect=listed(lambda w: w.extra["contact"].position),
+    ),
+    Row(
+        "data_export",
+        "GET",
+        url=lambda w: "/compte/mes-donnees/export.json",
+        expect=matrix(ALLOW, anonymous=LOGIN),
+        # Each user gets their own data, nobody else's.
+        effect=lambda c: (
+            c.response.status_code == 200
+            and json.loads(c.response.content)["account"]["email"] == c.user.email
+        ),
+    ),
+    Row(
+        "admin_index",
+        "GET",
+        url=lambda w: "/admin/",
+        login_url=lambda w: "/admin/login/?next=/admin/",
+        expect=matrix(
+            deny(302, location=lambda w: "/admin/login/?next=/admin/"), anonymous=LOGIN, staff=ALLOW
+        ),
+        effect=listed(lambda w: "Hospitalité — administration"),
+    ),
+]
+
+
+def _cells():
+    for row in ROWS:
+        for role in ROLES:
+            expected = row.expect[role]
+            marks = [pytest.mark.xfail(strict=True, reason=expected.bug)] if expected.bug else []
+            yield pytest.param(row, role, id=f"{row.name}-{role}", marks=marks)
+
+
+CELLS = list(_cells())
+
+
+def _is_login_or_mfa(location):
+    return location.startswith(("/compte/login/", "/admin/login/", "/compte/2fa/"))
+
+
+@pytest.mark.parametrize(("row", "role"), CELLS)
+def test_permission(row, role, world, login_as):
+    expected = row.expect[role]
+    if row.setup:
+        row.setup(world)
+    client = login_as(role)
+    url = row.url(world)
+    data = row.data(world) if row.data else {}
+    response = client.post(url, data) if row.method == "POST" else client.get(url, data)
+    cell = Cell(world=world, role=role, user=world.user(role), client=client, response=response)
+
+    status = expected.status or row.default_status(expected.outcome)
+    location = response.get("Location", "")
+    assert response.status_code == status, (
+        f"{row.name} as {role}: expected {expected.outcome} ({status}), got {response.status_code} {location}"
+    )
+    if expected.outcome == LOGIN:
+        login_url = row.login_url(world) if row.login_url else redirect_to_login(url).url
+        assert location == login_url
+    elif expected.location:
+        assert location == expected.location(world)
+    elif expected.outcome == ALLOW and 300 <= status < 400:
+        assert not _is_login_or_mfa(location), location
+        if row.success_url:
+            assert location == row.success_url(world)
+
+    if row.effect:
+        happened = row.effect(cell)
+        if expected.outcome == ALLOW:
+            assert happened, f"{row.name} as {role}: accepted, but nothing changed"
+        else:
+            assert not happened, f"{row.name} as {role}: refused, yet the change happened"
+
+
+# The matrix's own checks -------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [role for role in ROLES if role != "anonymous"])
+def test_every_signed_in_role_reaches_its_account_page(role, login_as):
+    """Partner coordinators and staff have their TOTP: no detour to /compte/2fa/."""
+    response = login_as(role).get("/compte/")
+    assert response.status_code == 200, response.get("Location")
+
+
+def test_partner_coordinator_without_two_factor_is_sent_to_set_it_up(world, login_as):
+    """The middleware the fixtures satisfy is really there."""
+    Authenticator.objects.filter(user=world.user("partner_coordinator")).delete()
+    response = login_as("partner_coordinator").get("/compte/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+
+
+# Which URLs need a row: every URL of the project's own views that accepts more
+# than GET (or whose methods cannot be read), and every page of the apps where
+# pages may be restricted, unless NOT_IN_MATRIX says why not. Out of scope: the
+# admin (staff only: see the admin_index row), the read-only API, and allauth's
+# views under /compte/ (login, sign-up, email, password, two-factor, sessions),
+# which only act on the signed-in user's own account.
+OUT_OF_SCOPE_NAMESPACES = {"admin", "api"}
+RESTRICTED_APPS = {"accounts", "actors", "moderation"}
+NOT_IN_MATRIX = {
+    "actors:organizations": "public list",
+    "actors:organization": "public page; its restricted case is the pending_group_page row",
+    "accounts:home": "own page (test_every_signed_in_role_reaches_its_account_page)",
+    "accounts:my_data": "own page",
+    "accounts:privacy": "public",
+}
+
+
+def _methods(view):
+    """The HTTP methods a view accepts, read from require_http_methods; None if unknown."""
+    while view is not None:
+        if view.__closure__:
+            methods = inspect.getclosurevars(view).nonlocals.get("request_method_list")
+            if methods is not None:
+                return set(methods)
+        view = getattr(view, "__wrapped__", None)
+    return None
+
+
+def _project_urls(resolver=None, namespace=""):
+    """(name, view) for every URL of the project's own views."""
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace not in OUT_OF_SCOPE_NAMESPACES:
+                yield from _project_urls(pattern, pattern.namespace or namespace)
+        elif not pattern.callback.__module__.startswith("allauth."):
+            yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), pattern.callback
+
+
+def test_every_state_changing_url_has_a_row(world):
+    """A new view that accepts POST fails this test until the matrix has a row for it."""
+    covered = set()
+    for row in ROWS:
+        with transaction.atomic():  # each row's setup on its own
+            if row.setup:
+                row.setup(world)
+            covered.add(resolve(row.url(world)).view_name)
+            transaction.set_rollback(True)
+    missing = []
+    for name, view in _project_urls():
+        methods = _methods(view)
+        read_only = methods is not None and methods <= {"GET", "HEAD"}
+        needs_row = not read_only or name.split(":")[0] in RESTRICTED_APPS
+        if needs_row and name not in covered and name not in NOT_IN_MATRIX:
+            missing.append(name)
+    assert missing == [], "add a row to ROWS (or a reason to NOT_IN_MATRIX)"
+
+
+def test_matrix_size(world, capsys):
+    rows, roles = len(ROWS), len(ROLES)
+    assert set(world.users) == set(ROLES) - {"anonymous"}, "every role has its user in conftest.py"
+    assert len({row.name for row in ROWS}) == rows, "row names must be unique"
+    assert all(set(row.expect) == set(ROLES) for row in ROWS)
+    assert len(CELLS) == rows * roles
+    with capsys.disabled():
+        print(f"\npermission matrix: {rows} rows × {roles} roles = {rows * roles} cells")
