@@ -49,18 +49,16 @@ def test_french_catalogue_compiles_cleanly():
 def test_every_string_of_the_code_is_in_the_french_catalogue(tmp_path, settings, monkeypatch):
     if shutil.which("xgettext") is None:
         pytest.skip("gettext's xgettext is not installed")
-    # Extract the strings afresh into a scratch copy of the catalogue.
-    scratch = tmp_path / "locale"
-    shutil.copytree(CATALOGUE.parent.parent.parent, scratch)
-    settings.LOCALE_PATHS = [scratch]
-    monkeypatch.chdir(settings.BASE_DIR)
-    call_command(
-        "makemessages",
-        locale=["fr"],
-        ignore_patterns=[".venv", "node_modules", "bench", "scripts", "staticfiles", "var", "tests"],
-        no_obsolete=True,
-        verbosity=0,
+    # Extract the strings afresh, in a scratch copy of the sources, so that the
+    # committed catalogue is never touched.
+    scratch = tmp_path / "project"
+    ignored = shutil.ignore_patterns(
+        ".*", "__pycache__", "node_modules", "var", "staticfiles", "bench", "scripts", "tests", "fixtures", "*.mo"
     )
-    fresh = {key for key, _strings, _flags in entries(scratch / "fr" / "LC_MESSAGES" / "django.po")}
+    shutil.copytree(settings.BASE_DIR, scratch, ignore=ignored)
+    settings.LOCALE_PATHS = [scratch / "locale"]
+    monkeypatch.chdir(scratch)
+    call_command("makemessages", locale=["fr"], no_obsolete=True, verbosity=0)
+    fresh = {key for key, _strings, _flags in entries(scratch / "locale" / "fr" / "LC_MESSAGES" / "django.po")}
     committed = {key for key, _strings, _flags in entries(CATALOGUE)}
     assert sorted(fresh - committed) == [], "run `make messages` and translate the new strings"
