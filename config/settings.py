@@ -42,8 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "core",  # before ninja: overrides its API docs page template
     "ninja",
-    "core",
     "territories",
 ]
 

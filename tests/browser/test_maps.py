@@ -59,7 +59,7 @@ def test_selecting_a_department_on_the_national_map_shows_its_communes_as_points
     assert response.value.ok
     communes = mapped_communes("01")
     expect(page.locator(CLICKABLE_SHAPES)).to_have_count(departments + communes)
-    expect(page.locator(".map-status")).to_have_text(f"{communes} — Communes : Ain")
+    expect(page.locator(".map-status")).to_have_text(f"Ain : {communes} communes affichées.")
     expect(page.locator(".leaflet-popup").get_by_role("link")).to_have_attribute("href", "/departements/01/")
     browsing.check_page()
 
