@@ -90,6 +90,8 @@ test-fast: install-dev assets compilemessages
 	$(VENV)/bin/pytest -m "not slow and not browser"
 
 bench: install-dev assets compilemessages system-test-deps
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } \
+	  || { echo "Install Debian's wrk package for bench/throughput.py"; exit 1; }
 	bash bench/run_all.sh
 
 clean:

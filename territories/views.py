@@ -51,7 +51,7 @@ def commune_detail(request, code):
 
 def _communes_page(request, queryset):
     communes, sort = queries.sorted_communes(queryset, request.GET.get("tri"))
-    page = _page(request, communes.select_related("department"), PAGE_SIZE)
+    page = _page(request, communes.select_related("department").defer(*queries.LIST_DEFERRED), PAGE_SIZE)
     return page, sort
 
 

@@ -53,12 +53,23 @@ def test_every_string_of_the_code_is_in_the_french_catalogue(tmp_path, settings,
     # committed catalogue is never touched.
     scratch = tmp_path / "project"
     ignored = shutil.ignore_patterns(
-        ".*", "__pycache__", "node_modules", "var", "staticfiles", "bench", "scripts", "tests", "fixtures", "*.mo"
+        ".*",
+        "__pycache__",
+        "node_modules",
+        "var",
+        "staticfiles",
+        "bench",
+        "scripts",
+        "tests",
+        "fixtures",
+        "*.mo",
     )
     shutil.copytree(settings.BASE_DIR, scratch, ignore=ignored)
     settings.LOCALE_PATHS = [scratch / "locale"]
     monkeypatch.chdir(scratch)
     call_command("makemessages", locale=["fr"], no_obsolete=True, verbosity=0)
-    fresh = {key for key, _strings, _flags in entries(scratch / "locale" / "fr" / "LC_MESSAGES" / "django.po")}
+    fresh = {
+        key for key, _strings, _flags in entries(scratch / "locale" / "fr" / "LC_MESSAGES" / "django.po")
+    }
     committed = {key for key, _strings, _flags in entries(CATALOGUE)}
     assert sorted(fresh - committed) == [], "run `make messages` and translate the new strings"

@@ -77,4 +77,5 @@ def test_interactive_docs_are_served_by_us(client):
     html = response.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
+    assert '<html lang="fr">' in html
     assert "script-src 'self'" in response["Content-Security-Policy"]

@@ -200,5 +200,7 @@ def test_full_official_data_imports_every_french_commune():
     assert counts["departments"] == 101
     assert counts["mayors"] > 34000
     assert Department.objects.exclude(outline="").count() == 101
-    assert Commune.objects.filter(is_active=True, latitude__isnull=True).count() == 0
+    # Four restored communes of Cantal (15031, 15035, 15047, 15171) have neither a polygon
+    # nor a town hall location in the data; every other commune has a point.
+    assert Commune.objects.filter(is_active=True, latitude__isnull=True).count() <= 4
     assert Commune.objects.get(code="69123").arrondissements.count() == 9

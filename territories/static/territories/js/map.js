@@ -78,7 +78,9 @@
         });
         communeLayers[code] = layer;
         communeGroup.addLayer(layer);
-        status.textContent = data.features.length + " — " + d.labelCommunes + " : " + feature.properties.name;
+        status.textContent = d.labelLoaded
+          .replace("%(count)s", data.features.length)
+          .replace("%(name)s", feature.properties.name);
       }).catch(function () { communeLayers[code] = false; status.textContent = ""; });
     }
 
