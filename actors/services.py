@@ -79,7 +79,19 @@ def organization_create_local_group(
 @transaction.atomic
 def organization_update(*, organization, name, description, website, logo=None, networks=None):
     """Edit an organisation. logo: an uploaded file, False to remove it, None to keep it."""
-    organization.name = name.strip()
+    name = name.strip()
+    if not name:
+        raise ActorsError(_("Give the group a name."))
+    if (
+        organization.commune_id
+        and Organization.objects.filter(
+            commune_id=organization.commune_id, kind=organization.kind, name__iexact=name
+        )
+        .exclude(pk=organization.pk)
+        .exists()
+    ):
+        raise ActorsError(_("A group with this name already exists in this commune."))
+    organization.name = name
     organization.description = description.strip()
     organization.website = website
     fields = ["name", "description", "website"]

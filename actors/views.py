@@ -114,9 +114,13 @@ def organization_edit(request, slug):
         },
     )
     if request.method == "POST" and form.is_valid():
-        services.organization_update(organization=organization, **form.cleaned_data)
-        messages.success(request, _("Changes saved."))
-        return redirect(organization)
+        try:
+            services.organization_update(organization=organization, **form.cleaned_data)
+        except services.ActorsError as error:
+            form.add_error("name", str(error))
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(organization)
     return render(request, "actors/organization_edit.html", {"organization": organization, "form": form})
 
 
@@ -163,9 +167,11 @@ def organization_members(request, slug):
     form = InvitationForm(request.POST or None)
     if request.method == "POST":
         require(request, "actors.invite_member", organization)
-        if ratelimit.consume(request, action="invite_member", user=request.user) is False:
+        if not form.is_valid():
+            pass
+        elif ratelimit.consume(request, action="invite_member", user=request.user) is False:
             messages.error(request, _("Too many invitations sent: try again later."))
-        elif form.is_valid():
+        else:
             try:
                 services.invitation_send(
                     organization=organization,
@@ -317,6 +323,7 @@ def municipal_contact_request(request, code):
         by_email = form.cleaned_data["method"] == "town_hall_email"
         if (
             by_email
+            and commune.town_hall_email
             and ratelimit.consume(request, action="town_hall_verification", user=request.user) is False
         ):
             messages.error(request, _("Too many verification emails sent: try again later."))
@@ -366,7 +373,10 @@ def municipal_contact_verify(request, token):
 def municipal_contacts_queue(request):
     require(request, "actors.verify_municipal_contact")
     if request.method == "POST":
-        contact = get_object_or_404(MunicipalContact, pk=request.POST.get("contact"))
+        contact_id = request.POST.get("contact", "")
+        if not contact_id.isdigit():
+            raise Http404
+        contact = get_object_or_404(MunicipalContact, pk=int(contact_id))
         form = ContactReviewForm(request.POST)
         if form.is_valid():
             try:

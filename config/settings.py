@@ -163,7 +163,6 @@ ACCOUNT_RATE_LIMITS = {
     "invite_member": "30/h/user,60/h/ip",
     "town_hall_verification": "3/h/user,10/h/ip",
     "report_content": "10/h/user,30/h/ip",
-    "moderation_notice": "120/h/user",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Hospitalité"

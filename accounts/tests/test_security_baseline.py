@@ -654,14 +654,6 @@ def run_worker():
             signal.signal(sig, handler)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: with the production task backend, send_email's arguments (whole email bodies with raw "
-        "invitation, town-hall, password-reset and confirmation links) stay in "
-        "django_tasks_db_dbtaskresult.args_kwargs after sending; nothing deletes or prunes them"
-    ),
-)
 @override_settings(TASKS=DB_TASKS)
 def test_raw_tokens_do_not_stay_in_the_task_queue_once_sent(django_capture_on_commit_callbacks):
     coordinator = make_user("coord@example.org")

@@ -15,7 +15,10 @@ HTML = b"<html><script>alert(1)</script></html>"
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
     return tmp_path
 
 
@@ -75,6 +78,8 @@ def test_a_file_whose_content_is_not_accepted_is_never_served(client):
     assert client.get("/fichiers/logos/evil.png").status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/fichiers/../settings.py", "/fichiers/logos/missing.png", "/fichiers/x.html"])
+@pytest.mark.parametrize(
+    "path", ["/fichiers/../settings.py", "/fichiers/logos/missing.png", "/fichiers/x.html"]
+)
 def test_unknown_or_unsafe_paths_are_not_found(client, path):
     assert client.get(path).status_code == 404
