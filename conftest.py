@@ -31,3 +31,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def fixture_dir():
     return TERRITORIES_FIXTURE
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Tests create many users: a fast hasher (never in production)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit counters live in the cache: every test starts afresh."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -11,57 +11,19 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, generate_totp_secret, hotp_value
 from allauth.mfa.utils import encrypt
-from django.contrib.messages import get_messages
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 
 from accounts.models import User
 from actors.models import Invitation, Membership, MunicipalContact, Organization
 from core.history import history_entries
+from core.testing import PASSWORD, enable_totp, make_partner_coordinator, make_user, messages_of
 from moderation.models import Report
 from territories.models import Commune
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "Correct-Horse-Battery-42"
 NEW_PASSWORD = "Another-Long-Phrase-77"
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Rate-limit counters live in the cache: every test starts afresh."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def make_user(email, *, verified=True, **fields):
-    user = User.objects.create_user(email=email, password=PASSWORD, **fields)
-    if verified:
-        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
-
-
-def enable_totp(user):
-    return Authenticator.objects.create(
-        user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(generate_totp_secret())}
-    )
-
-
-def make_partner_coordinator(email, *, mfa=True, partner="egm"):
-    user = make_user(email)
-    Membership.objects.create(
-        user=user, organization=Organization.objects.get(slug=partner), role=Membership.Role.COORDINATOR
-    )
-    if mfa:
-        enable_totp(user)
-    return user
 
 
 def make_staff(email, *, mfa=True):
@@ -94,10 +56,6 @@ def link_in(message, path_prefix):
     match = re.search(r"https?://testserver(" + re.escape(path_prefix) + r"[^\s]*)", message.body)
     assert match, f"no link to {path_prefix} in: {message.body}"
     return match.group(1)
-
-
-def messages_of(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def is_logged_in(client):

@@ -15,14 +15,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import generate_totp_secret
-from allauth.mfa.utils import encrypt
 from django.conf import settings
-from django.contrib.messages import get_messages
 from django.core import mail
-from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django.utils import timezone
@@ -34,43 +28,16 @@ from accounts.models import User
 from actors import services as actors_services
 from actors.models import Invitation, Membership, MunicipalContact, Organization
 from core.emails import email_send
+from core.testing import PASSWORD, enable_totp, make_user, messages_of
 from moderation.models import ModerationDecision, Report
 from territories.models import Commune
 
 pytestmark = pytest.mark.django_db
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-PASSWORD = "Correct-Horse-Battery-42"
 URL_SAFE = set(string.ascii_letters + string.digits + "-_")
 INVALID_INVITATION = "Ce lien d’invitation n’est pas valide ou a expiré. Demandez-en un nouveau."
 INVALID_VERIFICATION = "Ce lien de vérification n’est pas valide ou a expiré."
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Rate-limit counters live in the cache: every test starts afresh."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def make_user(email, *, verified=True, **fields):
-    user = User.objects.create_user(email=email, password=PASSWORD, **fields)
-    if verified:
-        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
-
-
-def enable_totp(user):
-    Authenticator.objects.create(
-        user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(generate_totp_secret())}
-    )
-    return user
 
 
 def make_group(name, *, commune="93066", coordinator=None, status=Organization.Status.VALIDATED):
@@ -89,10 +56,6 @@ def make_group(name, *, commune="93066", coordinator=None, status=Organization.S
             user=coordinator, organization=organization, role=Membership.Role.COORDINATOR
         )
     return organization
-
-
-def messages_of(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def token_from(message, prefix):

@@ -2,72 +2,19 @@
 the last coordinator, municipal contacts, histories, the public list."""
 
 import pytest
-from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import generate_totp_secret
-from allauth.mfa.utils import encrypt
 from django import forms
-from django.contrib.messages import get_messages
 from django.core import mail
-from django.core.cache import cache
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils.text import slugify
 
-from accounts.models import User
 from actors import services
 from actors.forms import CommuneField
 from actors.models import Invitation, Membership, MunicipalContact, Organization
+from core.testing import browser, enable_totp, make_partner_coordinator, make_user, messages_of
 from territories.models import Commune, Department
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "Correct-Horse-Battery-42"
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def make_user(email, **fields):
-    user = User.objects.create_user(email=email, password=PASSWORD, **fields)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
-
-
-def enable_totp(user):
-    Authenticator.objects.create(
-        user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(generate_totp_secret())}
-    )
-    return user
-
-
-def make_partner_coordinator(email, partner="egm", **fields):
-    user = enable_totp(make_user(email, **fields))
-    Membership.objects.create(
-        user=user, organization=Organization.objects.get(slug=partner), role=Membership.Role.COORDINATOR
-    )
-    return user
-
-
-def browser(user=None):
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def messages_of(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def commune(code):

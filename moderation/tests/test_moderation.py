@@ -2,62 +2,19 @@
 restore it with a reason, the author is told by email, every decision is logged."""
 
 import pytest
-from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import generate_totp_secret
-from allauth.mfa.utils import encrypt
-from django.contrib.messages import get_messages
 from django.core import mail
-from django.core.cache import cache
-from django.test import Client
 from django.utils.text import slugify
 
-from accounts.models import User
 from actors.models import Membership, Organization
+from core.testing import browser, enable_totp, make_user, messages_of
 from moderation import services
 from moderation.models import ModerationDecision, Report
 from territories.models import Commune
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "Correct-Horse-Battery-42"
 HIDDEN_BADGE = "masqué par la modération"
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def make_user(email, **fields):
-    user = User.objects.create_user(email=email, password=PASSWORD, **fields)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
-
-
-def enable_totp(user):
-    Authenticator.objects.create(
-        user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(generate_totp_secret())}
-    )
-    return user
-
-
-def browser(user=None):
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def messages_of(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 @pytest.fixture
