@@ -74,3 +74,8 @@ def public_name(user):
     if user is None:
         return str(_("deleted account"))
     return user.public_name
+
+
+def user_display(user):
+    """How allauth names a user in its messages: their public name, else their email."""
+    return user.display_name or user.email

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from territories.models import Commune
@@ -41,7 +42,10 @@ class CommuneField(forms.CharField):
 
 class LocalGroupForm(forms.Form):
     name = forms.CharField(label=_("Name of the group"), max_length=150)
-    group_type = forms.ChoiceField(label=_("Type of group"), choices=Organization.GroupType.choices)
+    group_type = forms.ChoiceField(
+        label=_("Type of group"),
+        choices=[(value, capfirst(label)) for value, label in Organization.GroupType.choices],
+    )
     commune = CommuneField(
         label=_("Commune"),
         max_length=100,

@@ -155,6 +155,7 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Hospitalité] "
+ACCOUNT_USER_DISPLAY = "accounts.models.user_display"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if os.environ.get("DJANGO_ENV") == "production" else "http"
 # Brute-force protection: allauth's limits (login, sign-up, password reset,
 # email verification…) plus ours, for every form that sends an email.

@@ -9,11 +9,14 @@ Every test gets a `browsing` helper whose page:
   a missing file…).
 """
 
+import importlib
 import os
+from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.apps import apps
 from playwright.sync_api import sync_playwright
 
 from territories.services import territories_import
@@ -134,27 +137,44 @@ def chromium():
 
 @pytest.fixture
 def territories(transactional_db):
-    """The small official data set; tables are flushed after each browser test."""
+    """The data that migrations and imports provide, made again for each test:
+    browser tests flush the tables after each test. The small official data set,
+    and the national partners (from a data migration)."""
     territories_import(data_dir=FIXTURE_DIR)
+    importlib.import_module("actors.migrations.0002_partners").create_partners(apps, None)
 
 
 @pytest.fixture
-def browsing(chromium, live_server, territories):
+def open_browsing(chromium, live_server, territories):
+    """Opens `browsing` helpers, each in a browser context of its own: its own
+    cookies, hence another person (a test may need several at once)."""
     assert AXE_SCRIPT.exists(), f"{AXE_SCRIPT} is missing: run `make assets` (npm ci)."
-    # A French-speaking visitor, as most of ours are.
-    context = chromium.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    helper = Browsing(context.new_page(), live_server.url)
-    # Nothing leaves the machine: whatever is not for the live server is aborted.
-    context.route(lambda url: not helper.is_own(url), lambda route: route.abort("blockedbyclient"))
-    context.route(
-        helper.url(AXE_PATH), lambda route: route.fulfill(path=AXE_SCRIPT, content_type="text/javascript")
-    )
-    yield helper
-    try:
-        # What happened after the last check_page() of the test.
-        helper.assert_no_third_party_request()
-        helper.assert_no_error()
-        helper.assert_every_load_checked()
-    finally:
-        context.close()
+    opened = []
+
+    def open_one():
+        # A French-speaking visitor, as most of ours are.
+        context = chromium.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(TIMEOUT_MS)
+        helper = Browsing(context.new_page(), live_server.url)
+        opened.append((helper, context))
+        # Nothing leaves the machine: whatever is not for the live server is aborted.
+        context.route(lambda url: not helper.is_own(url), lambda route: route.abort("blockedbyclient"))
+        context.route(
+            helper.url(AXE_PATH), lambda route: route.fulfill(path=AXE_SCRIPT, content_type="text/javascript")
+        )
+        return helper
+
+    yield open_one
+    with ExitStack() as closing:
+        for _helper, context in opened:
+            closing.callback(context.close)
+        for helper, _context in opened:
+            # What happened after the last check_page() of the test.
+            helper.assert_no_third_party_request()
+            helper.assert_no_error()
+            helper.assert_every_load_checked()
+
+
+@pytest.fixture
+def browsing(open_browsing):
+    return open_browsing()
