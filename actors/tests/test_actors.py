@@ -579,7 +579,7 @@ def test_history_lists_creation_and_changes_with_who_and_when(alice, egm):
 
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Historique de Collectif solidaire" in html
+    assert "Historique — Collectif solidaire" in html
     assert "Alice : organisation « Collectif solidaire » créé" in html
     assert "Alice : organisation « Collectif solidaire » modifié" in html
     assert "description : « Avant » → « Après »" in html
