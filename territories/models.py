@@ -188,6 +188,30 @@ class Commune(NamedTerritory):
         return self.kind == self.Kind.ARRONDISSEMENT
 
 
+class CommuneWord(models.Model):
+    """One word of a commune's normalised name (and its name without spaces):
+    the index behind name search, so that a word prefix is an index range."""
+
+    word = models.CharField(_("word"), max_length=100)
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="+", verbose_name=_("commune"))
+
+    class Meta:
+        verbose_name = _("word of a commune name")
+        verbose_name_plural = _("words of commune names")
+        indexes = [models.Index(fields=["word", "commune"], name="communeword_word")]
+
+    def __str__(self):
+        return self.word
+
+
+def commune_words(search_name, search_compact):
+    """The words indexed for one commune."""
+    words = set(search_name.split())
+    if search_compact and search_compact not in words:
+        words.add(search_compact)
+    return sorted(word[:100] for word in words if word)
+
+
 class PostalCode(models.Model):
     code = models.CharField(_("postal code"), max_length=5, db_index=True)
     commune = models.ForeignKey(

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
 from django.urls import reverse
 
-from .models import Commune, Department, ImportRun, PostalCode, Region, full_name
+from .models import Commune, CommuneWord, Department, ImportRun, PostalCode, Region, full_name
 from .normalize import query_variants
 
 CODE_PREFIX = re.compile(r"^(?:\d{1,5}|2[ab]\d{0,3})$", re.IGNORECASE)
@@ -88,12 +88,18 @@ def search_communes(query):
     if not variants or not variants[0]:
         return communes.none()
     matches = Q()
+    anchors = Q()
     exact, start = [], []
     for variant in variants:
         key = " " + variant
-        matches |= Q(search_name__contains=key) | Q(search_compact__startswith=variant.replace(" ", ""))
+        compact = variant.replace(" ", "")
+        # Every typed word begins a word of the name: the longest one, looked up
+        # in the word index, narrows the candidates; the checks below run on them only.
+        anchors |= prefix("word", max(variant.split(" "), key=len)) | prefix("word", compact)
+        matches |= Q(search_name__contains=key) | Q(search_compact__startswith=compact)
         exact.append(When(search_name=key, then=Value(0)))
         start.append(When(search_name__startswith=key, then=Value(1)))
+    communes = communes.filter(pk__in=CommuneWord.objects.filter(anchors).values("commune"))
     if department:
         communes = communes.filter(department__code=department)
     rank = Case(*exact, *start, default=Value(2), output_field=IntegerField())

@@ -14,7 +14,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ARTICLES, Commune, Department, Epci, ImportRun, PostalCode, Region
+from .models import (
+    ARTICLES,
+    Commune,
+    CommuneWord,
+    Department,
+    Epci,
+    ImportRun,
+    PostalCode,
+    Region,
+    commune_words,
+)
 from .normalize import search_key
 
 csv.field_size_limit(sys.maxsize)
@@ -457,6 +467,16 @@ def territories_import(*, data_dir=None, progress=None):
             if fields["parent"]
         ]
         Commune.objects.bulk_update(arrondissements, ["parent"])
+
+        CommuneWord.objects.all().delete()
+        CommuneWord.objects.bulk_create(
+            [
+                CommuneWord(word=word, commune_id=commune_pks[row["code"]])
+                for row in commune_rows
+                for word in commune_words(row["search_name"], row["search_compact"])
+            ],
+            batch_size=5000,
+        )
 
         PostalCode.objects.all().delete()
         PostalCode.objects.bulk_create(

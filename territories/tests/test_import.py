@@ -204,3 +204,12 @@ def test_full_official_data_imports_every_french_commune():
     # nor a town hall location in the data; every other commune has a point.
     assert Commune.objects.filter(is_active=True, latitude__isnull=True).count() <= 4
     assert Commune.objects.get(code="69123").arrondissements.count() == 9
+
+
+def test_import_indexes_every_word_of_every_name():
+    from territories.models import CommuneWord
+
+    commune = Commune.objects.get(code="01001")
+    words = set(CommuneWord.objects.filter(commune=commune).values_list("word", flat=True))
+    assert words == {"l", "abergement", "clemenciat", "labergementclemenciat"}
+    assert CommuneWord.objects.values("commune").distinct().count() == Commune.objects.count()
