@@ -193,7 +193,9 @@ class CommuneWord(models.Model):
     the index behind name search, so that a word prefix is an index range."""
 
     word = models.CharField(_("word"), max_length=100)
-    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="+", verbose_name=_("commune"))
+    commune = models.ForeignKey(
+        Commune, on_delete=models.CASCADE, related_name="+", verbose_name=_("commune")
+    )
 
     class Meta:
         verbose_name = _("word of a commune name")
