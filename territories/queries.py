@@ -64,7 +64,9 @@ def search_communes(query):
         by_postal_code = PostalCode.objects.filter(prefix("code", code)).order_by().values("commune")
         # A city divided into arrondissements (Paris, Lyon, Marseille) has the
         # postal codes of its arrondissements.
-        cities = Commune.objects.filter(pk__in=by_postal_code, parent__isnull=False).order_by().values("parent")
+        cities = (
+            Commune.objects.filter(pk__in=by_postal_code, parent__isnull=False).order_by().values("parent")
+        )
         by_code = Commune.objects.filter(prefix("code", code)).order_by().values("pk")
         # One IN over a UNION of three index lookups: an OR of the three would make
         # PostgreSQL scan the whole commune table.
