@@ -7,22 +7,24 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Debian packages the tests need; installed by `make test` when missing.
-APT_TEST_PACKAGES := chromium postgresql gettext
+# Debian packages: what `make run` needs, then what the tests add. Installed when
+# missing (as root, as in CI); otherwise the command says what to install.
+APT_RUN_PACKAGES := nodejs npm gettext python3-venv
+APT_TEST_PACKAGES := chromium postgresql
 
 .PHONY: run test setup install install-dev assets messages compilemessages data \
-        lint format check test-sqlite test-postgres test-fast bench system-test-deps clean
+        lint format check test-sqlite test-postgres test-fast bench system-deps system-test-deps clean
 
 run: setup data
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
-setup: install assets compilemessages
+setup: system-deps install assets compilemessages
 	$(PY) manage.py migrate --no-input
 
 data: install
 	$(PY) manage.py import_territories --if-needed
 
-$(VENV)/bin/activate:
+$(VENV)/bin/activate: | system-deps
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: requirements.txt | $(VENV)/bin/activate
@@ -36,7 +38,7 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(VENV)/bin/acti
 install: $(VENV)/.installed
 install-dev: $(VENV)/.dev-installed
 
-node_modules/.installed: package.json package-lock.json
+node_modules/.installed: package.json package-lock.json | system-deps
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
@@ -50,19 +52,30 @@ messages: install
 	$(PY) manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=node_modules \
 	    --ignore=bench --ignore=scripts --ignore=staticfiles --ignore=var
 
-# Debian packages for the browser and PostgreSQL tests, where missing (needs root).
-system-test-deps:
-	@missing=""; \
-	command -v chromium >/dev/null || missing="$$missing chromium"; \
-	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
-	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
-	if [ -n "$$missing" ]; then \
+define apt_install
+	@if [ -n "$(1)" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    echo "Installing Debian packages:$(1)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; \
 	  else \
-	    echo "Missing Debian packages:$$missing (run as root, or: sudo apt-get install$$missing)"; exit 1; \
+	    echo "Missing Debian packages:$(1) (run as root, or: sudo apt-get install$(1))"; exit 1; \
 	  fi; \
 	fi
+endef
+
+# System tools for running the site: Node.js/npm (front-end assets), gettext
+# (catalogues), the venv module.
+system-deps:
+	$(call apt_install,$(strip \
+	  $(if $(shell command -v npm),,nodejs npm) \
+	  $(if $(shell command -v msgfmt),,gettext) \
+	  $(if $(shell $(PYTHON) -c 'import venv, ensurepip' 2>/dev/null && echo ok),,python3-venv)))
+
+# And for the browser and PostgreSQL tests.
+system-test-deps: system-deps
+	$(call apt_install,$(strip \
+	  $(if $(shell command -v chromium),,chromium) \
+	  $(if $(wildcard /usr/lib/postgresql/*/bin/pg_ctl),,postgresql)))
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -106,4 +106,14 @@ def account_delete(*, user):
             _("You alone coordinate %(names)s: name another coordinator first, then delete your account.")
             % {"names": ", ".join(organization.name for organization in orphans)}
         )
+    from allauth.account.models import EmailAddress
+
+    from actors.models import Invitation, MunicipalContact
+
+    # What would still say who they were: their municipal roles (with their
+    # history, where the position identifies a person) and invitations to them.
+    addresses = set(EmailAddress.objects.filter(user=user).values_list("email", flat=True)) | {user.email}
+    MunicipalContact.history.filter(user_id=user.pk).delete()
+    for address in addresses:
+        Invitation.objects.filter(email__iexact=address).delete()
     user.delete()

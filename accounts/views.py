@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from actors.models import MunicipalContact
 from actors.queries import user_memberships
+from core.permissions import require
 
 from . import services
 from .forms import DeleteAccountForm, ProfileForm
@@ -35,6 +36,7 @@ def home(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request):
+    require(request, "accounts.change_own_account")
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -64,6 +66,7 @@ def export(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete(request):
+    require(request, "accounts.delete_own_account")
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         user = request.user

@@ -3,7 +3,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from territories.models import Commune
-from territories.queries import search_communes
+from territories.queries import clean_query, search_communes
 
 from .models import Membership, MunicipalContact, Organization
 
@@ -17,10 +17,9 @@ class CommuneField(forms.CharField):
     }
 
     def clean(self, value):
-        value = super().clean(value)
+        value = clean_query(super().clean(value))
         if not value:
             return None
-        value = value.strip()
         commune = Commune.objects.active().filter(code=value.upper()).select_related("department").first()
         if commune:
             return commune

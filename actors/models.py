@@ -196,7 +196,7 @@ class Organization(Moderatable):
             return True
         if user.has_perm("actors.view_members", self):
             return True
-        return self.is_validated and user.has_perm("moderation.moderate")
+        return self.is_validated and user.has_perm("moderation.moderate", self)
 
     @property
     def is_pending(self):

@@ -2,6 +2,8 @@
 
 from django.db.models import Count, Prefetch, Q
 
+from territories.queries import clean_query
+
 from .models import Membership, MunicipalContact, Organization
 from .rules import _partner_ids
 
@@ -33,8 +35,9 @@ def public_organizations(*, kind=None, department=None, query=None):
         organizations = organizations.filter(
             Q(commune__department__code=department) | Q(department__code=department)
         )
+    query = clean_query(query)
     if query:
-        organizations = organizations.filter(name__icontains=query.strip()[:100])
+        organizations = organizations.filter(name__icontains=query)
     return organizations
 
 

@@ -85,17 +85,38 @@ def is_verified_contact_of(user, commune):
     ).exists()
 
 
+@rules.predicate
+def created_it(user, organization):
+    """Whoever created a group does not validate it themselves."""
+    return organization is not None and user.is_authenticated and organization.created_by_id == user.pk
+
+
+@rules.predicate
+def is_own_request(user, contact):
+    """Nobody verifies their own municipal contact request."""
+    return contact is not None and user.is_authenticated and contact.user_id == user.pk
+
+
+@rules.predicate
+def is_partner_organization(user, organization):
+    return organization is not None and organization.kind == Organization.Kind.PARTNER
+
+
 is_moderator = is_partner_coordinator | is_staff
 
 rules.add_perm("actors.add_organization", is_authenticated)
 rules.add_perm("actors.view_members", is_member | coordinates_a_declared_network | is_staff)
 rules.add_perm("actors.change_organization", is_coordinator | is_staff)
-rules.add_perm("actors.validate_organization", is_pending & (coordinates_a_declared_network | is_staff))
+rules.add_perm(
+    "actors.validate_organization", is_pending & ~created_it & (coordinates_a_declared_network | is_staff)
+)
 rules.add_perm("actors.invite_member", is_validated & (is_coordinator | is_staff))
 rules.add_perm("actors.remove_member", is_coordinator | is_staff)
+rules.add_perm("actors.change_member_role", is_coordinator | is_staff)
 rules.add_perm("actors.leave_organization", is_member)
 rules.add_perm("actors.view_history", is_coordinator | coordinates_a_declared_network | is_staff)
 rules.add_perm("actors.view_validation_queue", is_partner_coordinator | is_staff)
 rules.add_perm("actors.request_municipal_contact", is_authenticated)
-rules.add_perm("actors.verify_municipal_contact", is_partner_coordinator | is_staff)
+rules.add_perm("actors.verify_municipal_contact", ~is_own_request & (is_partner_coordinator | is_staff))
+rules.add_perm("actors.accept_invitation", is_authenticated)
 rules.add_perm("actors.act_for_commune", is_verified_contact_of)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.history import history_entries
 from core.permissions import require, site_url
 from territories.models import Commune
+from territories.queries import clean_query
 
 from . import queries, services
 from .forms import (
@@ -37,8 +38,8 @@ def organization_list(request):
     kind = request.GET.get("type", "")
     if kind not in Organization.Kind.values:
         kind = ""
-    department = request.GET.get("departement", "").strip().upper()[:3]
-    query = request.GET.get("q", "").strip()
+    department = clean_query(request.GET.get("departement", ""), 3).upper()
+    query = clean_query(request.GET.get("q", ""))
     page = Paginator(
         queries.public_organizations(kind=kind, department=department, query=query), 30
     ).get_page(request.GET.get("page"))
@@ -60,12 +61,18 @@ def organization_list(request):
 def organization_create(request):
     require(request, "actors.add_organization")
     initial = {}
-    if code := request.GET.get("commune"):
-        commune = Commune.objects.active().filter(code=code[:5]).first()
+    if code := clean_query(request.GET.get("commune", ""), 5):
+        commune = Commune.objects.active().filter(code=code).first()
         if commune:
             initial["commune"] = commune.code
     form = LocalGroupForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and ratelimit.consume(request, action="create_organization", user=request.user) is False
+    ):
+        form.add_error(None, _("Too many groups created: try again later."))
+    elif request.method == "POST" and form.is_valid():
         try:
             organization = services.organization_create_local_group(
                 user=request.user, site_url=site_url(request), **form.cleaned_data
@@ -94,7 +101,7 @@ def organization_detail(request, slug):
             "can_review": user.has_perm("actors.validate_organization", organization),
             "can_view_members": user.has_perm("actors.view_members", organization),
             "can_view_history": user.has_perm("actors.view_history", organization),
-            "can_moderate": user.has_perm("moderation.moderate"),
+            "can_moderate": user.has_perm("moderation.moderate", organization),
             "review_form": ReviewForm(),
         },
     )
@@ -107,10 +114,12 @@ def organization_edit(request, slug):
     require(request, "actors.change_organization", organization)
     form = OrganizationEditForm(
         request.POST or None,
+        request.FILES or None,
         initial={
             "name": organization.name,
             "description": organization.description,
             "website": organization.website,
+            "logo": organization.logo,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -225,7 +234,7 @@ def membership_remove(request, slug, membership_id):
 @require_POST
 def membership_role(request, slug, membership_id):
     organization = _organization(request, slug)
-    require(request, "actors.remove_member", organization)
+    require(request, "actors.change_member_role", organization)
     membership = get_object_or_404(Membership, pk=membership_id, organization=organization)
     form = RoleForm(request.POST)
     if form.is_valid():
@@ -245,6 +254,7 @@ def organization_leave(request, slug):
     membership = Membership.objects.filter(organization=organization, user=request.user).first()
     if membership is None:
         raise Http404
+    require(request, "actors.leave_organization", organization)
     try:
         services.membership_remove(membership=membership)
     except services.ActorsError as error:
@@ -276,6 +286,7 @@ def invitation(request, token):
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{request.path}")
+        require(request, "actors.accept_invitation")
         try:
             membership = services.invitation_accept(token=token, user=request.user)
         except services.ActorsError as error:
@@ -377,6 +388,7 @@ def municipal_contacts_queue(request):
         if not contact_id.isdigit():
             raise Http404
         contact = get_object_or_404(MunicipalContact, pk=int(contact_id))
+        require(request, "actors.verify_municipal_contact", contact)
         form = ContactReviewForm(request.POST)
         if form.is_valid():
             try:

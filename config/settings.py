@@ -33,6 +33,8 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+# Public address used in links sent by email (e.g. https://hospitalite.example.org).
+SITE_URL = os.environ.get("SITE_URL", "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -161,6 +163,7 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if os.environ.get("DJANGO_ENV") == "prod
 # email verification…) plus ours, for every form that sends an email.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
+    "create_organization": "5/h/user,20/h/ip",
     "invite_member": "30/h/user,60/h/ip",
     "town_hall_verification": "3/h/user,10/h/ip",
     "report_content": "10/h/user,30/h/ip",

@@ -2,6 +2,7 @@
 others get 403. Object lookups are done before, so a refusal never reveals more
 than a 404 would."""
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
@@ -34,5 +35,8 @@ class LoginRequiredMiddleware:
 
 
 def site_url(request):
-    """Scheme and host of this request, for links in emails."""
+    """Scheme and host for links in emails: SITE_URL when set, else this request's
+    (whose host ALLOWED_HOSTS has already checked)."""
+    if settings.SITE_URL:
+        return settings.SITE_URL.rstrip("/")
     return f"{request.scheme}://{request.get_host()}"

@@ -1,7 +1,8 @@
 import rules
 from rules import is_authenticated
 
-from actors.rules import is_moderator
+from actors.rules import is_moderator, is_partner_organization
 
-rules.add_perm("moderation.report", is_authenticated)
-rules.add_perm("moderation.moderate", is_moderator)
+# Partners are not moderated content: their records belong to the platform.
+rules.add_perm("moderation.report", is_authenticated & ~is_partner_organization)
+rules.add_perm("moderation.moderate", is_moderator & ~is_partner_organization)

@@ -94,6 +94,8 @@ def queue(request):
 @require_POST
 def decide(request, app_label, model, object_id):
     content = _content(app_label, model, object_id)
+    if not content.is_visible_to(request.user):
+        raise Http404
     require(request, "moderation.moderate", content)
     form = DecisionForm(request.POST)
     if not form.is_valid():

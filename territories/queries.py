@@ -33,8 +33,18 @@ LIST_DEFERRED = ("outline", "town_hall_address", "department__outline", "departm
 def prefix(field, value):
     """`field` starts with `value`, as a range that every database serves from an index
     (SQLite does not use an index for LIKE 'x%')."""
+    if not value or ord(value[-1]) >= 0x10FFFF:
+        return Q(**{f"{field}__startswith": value})
     following = value[:-1] + chr(ord(value[-1]) + 1)
     return Q(**{f"{field}__gte": value, f"{field}__lt": following})
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def clean_query(text, max_length=MAX_QUERY_LENGTH):
+    """A typed query without control characters (PostgreSQL refuses NUL), trimmed."""
+    return CONTROL_CHARACTERS.sub(" ", text or "").strip()[:max_length]
 
 
 def with_postal_codes(queryset):
@@ -55,7 +65,7 @@ def search_communes(query):
     understand "St", "Ste"…; a trailing department code narrows the search
     ("saint denis 974"). Homonyms come by decreasing population.
     """
-    query = (query or "").strip()[:MAX_QUERY_LENGTH]
+    query = clean_query(query)
     communes = Commune.objects.active().select_related("department").defer(*LIST_DEFERRED)
     if not query:
         return communes.none()

@@ -86,7 +86,7 @@ def region_list(request):
 
 @require_GET
 def search(request):
-    query = request.GET.get("q", "").strip()
+    query = queries.clean_query(request.GET.get("q", ""))
     page = (
         _page(request, queries.with_postal_codes(queries.search_communes(query)), SEARCH_PAGE_SIZE)
         if query

@@ -580,10 +580,10 @@ def test_history_lists_creation_and_changes_with_who_and_when(alice, egm):
     assert page.status_code == 200
     html = page.content.decode()
     assert "Historique — Collectif solidaire" in html
-    assert "Alice : organisation « Collectif solidaire » créé" in html
-    assert "Alice : organisation « Collectif solidaire » modifié" in html
+    assert "Alice — création : organisation « Collectif solidaire »" in html
+    assert "Alice — modification : organisation « Collectif solidaire »" in html
     assert "description : « Avant » → « Après »" in html
-    assert "Alice : adhésion « Alice » créé" in html
+    assert "Alice — création : adhésion « Alice »" in html
     assert html.count("<time datetime=") == 3
 
 
@@ -605,7 +605,7 @@ def test_changes_made_outside_requests_are_by_the_platform(alice):
     group = validated_group(alice)
     services.organization_update(organization=group, name="Nouveau nom", description="", website="")
     html = browser(alice).get(f"/organisations/{group.slug}/historique/").content.decode()
-    assert "la plateforme : organisation « Nouveau nom » modifié" in html
+    assert "la plateforme — modification : organisation « Nouveau nom »" in html
     assert "nom : « Accueil Saint-Denis » → « Nouveau nom »" in html
 
 

@@ -12,6 +12,13 @@
     });
   }
 
+  // Leaflet inserts string tooltips as HTML: give it text nodes instead.
+  function text(value) {
+    var span = document.createElement("span");
+    span.textContent = value;
+    return span;
+  }
+
   function link(url, label) {
     var a = document.createElement("a");
     a.href = url;
@@ -73,7 +80,7 @@
             var p = point.properties;
             var extra = p.population ? format.format(p.population) + " " + d.labelInhabitants : "";
             marker.bindPopup(popup(p.name, p.url, d.labelOpen, extra));
-            marker.bindTooltip(p.name);
+            marker.bindTooltip(text(p.name));
           }
         });
         communeLayers[code] = layer;
@@ -104,7 +111,7 @@
         },
         onEachFeature: function (feature, layer) {
           var p = feature.properties;
-          layer.bindTooltip(p.code + " — " + p.name, { sticky: true });
+          layer.bindTooltip(text(p.code + " — " + p.name), { sticky: true });
           layer.on("click", function () {
             zoomTo(layer, feature);
             layer.bindPopup(popup(p.code + " — " + p.name, p.url, d.labelOpen)).openPopup();
