@@ -608,10 +608,17 @@ def enqueued():
 
 
 def run_worker():
-    """Run the database worker until the queue is empty, keeping pytest's signal handlers."""
+    """Run the database worker until the queue is empty, keeping pytest's signal handlers.
+
+    The worker closes "old" database connections between tasks; inside the test's
+    transaction that would close the test's own connection (PostgreSQL), so it is
+    kept open here, as it would be for a worker outside any transaction."""
+    from unittest import mock
+
     saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
     try:
-        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+        with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+            call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
     finally:
         for sig, handler in saved.items():
             signal.signal(sig, handler)
