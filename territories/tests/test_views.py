@@ -23,11 +23,19 @@ def test_commune_page_shows_its_official_facts(client, django_assert_max_num_que
     assert "<h1>L&#x27;Abergement-Clémenciat" in html
     assert "01400" in html
     assert "776 habitants" in html
+
     assert "Ain (01)" in html
     assert "Auvergne-Rhône-Alpes" in html
     assert "mairieabergementclemenciat@gmail.com" in html
     assert "<svg" in html and 'class="map-commune"' in html
     assert response["Content-Language"] == "fr"
+
+
+def test_large_populations_are_written_with_french_thousands_separators(client):
+    html = client.get("/communes/93066/").content.decode()
+    assert (
+        "141\u202f441 habitants" in html or "141&nbsp;441 habitants" in html or "141\xa0441 habitants" in html
+    )
 
 
 def test_city_page_lists_its_arrondissements_and_their_postal_codes(client, django_assert_max_num_queries):
