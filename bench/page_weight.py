@@ -30,18 +30,7 @@ from _common import (
     table,
 )
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # Every host name fails to resolve: only http://127.0.0.1:PORT/ is reachable.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
+from core.chromium import CHROMIUM, CHROMIUM_ARGS
 
 
 def kib(value):

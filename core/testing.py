@@ -1,4 +1,4 @@
-"""Helpers shared by the test suites: users with verified emails, TOTP, roles."""
+"""Helpers shared by the test suites: users with verified emails, TOTP, roles, groups."""
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -51,3 +51,42 @@ def browser(user=None):
 
 def messages_of(response):
     return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def make_group(
+    name="Accueil Saint-Denis",
+    *,
+    commune="93066",
+    slug=None,
+    coordinator=None,
+    created_by=None,
+    status="validated",
+    networks=(),
+):
+    """A local group of a commune (code or Commune). `coordinator` gets the coordinator
+    membership and is its creator unless `created_by` says otherwise."""
+    from django.utils import timezone
+    from django.utils.text import slugify
+
+    from actors.models import Membership, Organization
+    from territories.models import Commune
+
+    if not isinstance(commune, Commune):
+        commune = Commune.objects.get(code=commune)
+    organization = Organization.objects.create(
+        name=name,
+        slug=slug or slugify(name),
+        kind=Organization.Kind.LOCAL_GROUP,
+        group_type=Organization.GroupType.OTHER,
+        scale=Organization.Scale.COMMUNE,
+        commune=commune,
+        status=status,
+        validated_at=timezone.now() if status == Organization.Status.VALIDATED else None,
+        created_by=created_by or coordinator,
+    )
+    organization.networks.set(networks)
+    if coordinator is not None:
+        Membership.objects.create(
+            user=coordinator, organization=organization, role=Membership.Role.COORDINATOR
+        )
+    return organization

@@ -17,7 +17,7 @@ from django.test import Client
 from accounts.models import User
 from actors.models import Invitation, Membership, MunicipalContact, Organization
 from core.history import history_entries
-from core.testing import PASSWORD, enable_totp, make_partner_coordinator, make_user, messages_of
+from core.testing import PASSWORD, enable_totp, make_group, make_partner_coordinator, make_user, messages_of
 from moderation.models import Report
 from territories.models import Commune
 
@@ -31,21 +31,6 @@ def make_staff(email, *, mfa=True):
     if mfa:
         enable_totp(user)
     return user
-
-
-def make_group(name, *, commune="93066", created_by=None, status=Organization.Status.VALIDATED):
-    from django.utils.text import slugify
-
-    return Organization.objects.create(
-        name=name,
-        slug=slugify(name),
-        kind=Organization.Kind.LOCAL_GROUP,
-        group_type=Organization.GroupType.OTHER,
-        scale=Organization.Scale.COMMUNE,
-        commune=Commune.objects.get(code=commune),
-        status=status,
-        created_by=created_by,
-    )
 
 
 def login(client, email, password=PASSWORD, **extra):

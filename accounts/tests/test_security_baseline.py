@@ -20,7 +20,6 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django.utils import timezone
-from django.utils.text import slugify
 from django_tasks.signals import task_enqueued
 from django_tasks_db.models import DBTaskResult
 
@@ -28,7 +27,7 @@ from accounts.models import User
 from actors import services as actors_services
 from actors.models import Invitation, Membership, MunicipalContact, Organization
 from core.emails import email_send
-from core.testing import PASSWORD, enable_totp, make_user, messages_of
+from core.testing import PASSWORD, enable_totp, make_group, make_user, messages_of
 from moderation.models import ModerationDecision, Report
 from territories.models import Commune
 
@@ -38,24 +37,6 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 URL_SAFE = set(string.ascii_letters + string.digits + "-_")
 INVALID_INVITATION = "Ce lien d’invitation n’est pas valide ou a expiré. Demandez-en un nouveau."
 INVALID_VERIFICATION = "Ce lien de vérification n’est pas valide ou a expiré."
-
-
-def make_group(name, *, commune="93066", coordinator=None, status=Organization.Status.VALIDATED):
-    organization = Organization.objects.create(
-        name=name,
-        slug=slugify(name),
-        kind=Organization.Kind.LOCAL_GROUP,
-        group_type=Organization.GroupType.OTHER,
-        scale=Organization.Scale.COMMUNE,
-        commune=Commune.objects.get(code=commune),
-        status=status,
-        created_by=coordinator,
-    )
-    if coordinator:
-        Membership.objects.create(
-            user=coordinator, organization=organization, role=Membership.Role.COORDINATOR
-        )
-    return organization
 
 
 def token_from(message, prefix):

@@ -4,10 +4,9 @@ restore it with a reason, the author is told by email, every decision is logged.
 import pytest
 from allauth.mfa.models import Authenticator
 from django.core import mail
-from django.utils.text import slugify
 
 from actors.models import Membership, Organization
-from core.testing import browser, enable_totp, make_user, messages_of
+from core.testing import browser, enable_totp, make_group, make_user, messages_of
 from moderation import services
 from moderation.models import ModerationDecision, Report
 from territories.models import Commune
@@ -21,17 +20,7 @@ HIDDEN_BADGE = "masqué par la modération"
 def people():
     author = make_user("author@example.org", display_name="Autrice")
     member = make_user("member@example.org", display_name="Membre simple")
-    group = Organization.objects.create(
-        name="Accueil Saint-Denis",
-        slug=slugify("Accueil Saint-Denis"),
-        kind=Organization.Kind.LOCAL_GROUP,
-        group_type=Organization.GroupType.OTHER,
-        scale=Organization.Scale.COMMUNE,
-        commune=Commune.objects.get(code="93066"),
-        status=Organization.Status.VALIDATED,
-        created_by=author,
-    )
-    Membership.objects.create(user=author, organization=group, role=Membership.Role.COORDINATOR)
+    group = make_group(coordinator=author)
     Membership.objects.create(user=member, organization=group, role=Membership.Role.MEMBER)
     partner_coordinator = enable_totp(make_user("egm@example.org", display_name="Coordination EGM"))
     Membership.objects.create(

@@ -19,22 +19,13 @@ import pytest
 from django.apps import apps
 from playwright.sync_api import sync_playwright
 
+from core.chromium import CHROMIUM, CHROMIUM_ARGS
 from territories.services import territories_import
 
 # Playwright's sync API runs an event loop in this thread: Django would refuse
 # to touch the database from it without this.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ROOT = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # The site's Content Security Policy forbids inline scripts, so axe-core cannot

@@ -17,9 +17,8 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from actors.models import Membership, Organization
-from core.testing import PASSWORD, make_partner_coordinator, make_user
+from core.testing import PASSWORD, make_group, make_partner_coordinator, make_user
 from moderation.models import ModerationDecision, Report
-from territories.models import Commune
 
 pytestmark = pytest.mark.browser
 
@@ -219,17 +218,7 @@ def test_sign_up_create_a_group_have_it_validated_by_its_network_and_invite_a_me
 def test_a_reported_group_hidden_by_a_partner_coordinator_leaves_the_public_list(open_browsing):
     reporter, moderator, visitor = open_browsing(), open_browsing(), open_browsing()
     author = make_user("auteur@example.org", display_name="Auteur")
-    group = Organization.objects.create(
-        name="Collectif Fantôme",
-        slug="collectif-fantome",
-        kind=Organization.Kind.LOCAL_GROUP,
-        group_type=Organization.GroupType.OTHER,
-        scale=Organization.Scale.COMMUNE,
-        commune=Commune.objects.get(code="93066"),
-        status=Organization.Status.VALIDATED,
-        created_by=author,
-    )
-    Membership.objects.create(user=author, organization=group, role=Membership.Role.COORDINATOR)
+    group = make_group("Collectif Fantôme", coordinator=author)
     make_user("vigilante@example.org", display_name="Vigilante")
     egm = make_partner_coordinator("moderation@egm.example.org", display_name="Modération EGM")
 

@@ -31,6 +31,7 @@ from django.test import Client
 from django.utils import timezone
 
 from actors.models import Membership, MunicipalContact, Organization
+from core.testing import make_group
 from territories.models import Commune
 
 PASSWORD = "matrice-mot-de-passe"
@@ -56,22 +57,6 @@ def make_user(email, *, mfa=False, **fields):
     if mfa:
         TOTP.activate(user, generate_totp_secret())
     return user
-
-
-def make_group(name, slug, commune, *, status=Organization.Status.VALIDATED, networks=(), created_by=None):
-    group = Organization.objects.create(
-        name=name,
-        slug=slug,
-        kind=Organization.Kind.LOCAL_GROUP,
-        group_type=Organization.GroupType.OTHER,
-        scale=Organization.Scale.COMMUNE,
-        commune=commune,
-        status=status,
-        validated_at=timezone.now() if status == Organization.Status.VALIDATED else None,
-        created_by=created_by,
-    )
-    group.networks.set(networks)
-    return group
 
 
 def add_member(user, organization, role=Membership.Role.MEMBER):
@@ -135,20 +120,24 @@ def world(db):
     add_member(users["partner_coordinator"], partner, Membership.Role.COORDINATOR)
 
     group = make_group(
-        "Accueil Saint-Denis", "groupe-g", saint_denis, networks=[partner], created_by=users["coordinator"]
+        "Accueil Saint-Denis",
+        slug="groupe-g",
+        commune=saint_denis,
+        networks=[partner],
+        created_by=users["coordinator"],
     )
     add_member(users["coordinator"], group, Membership.Role.COORDINATOR)
     member_membership = add_member(users["member"], group)
 
     other_group = make_group(
-        "Accueil Abergement", "groupe-h", abergement, created_by=users["other_coordinator"]
+        "Accueil Abergement", slug="groupe-h", commune=abergement, created_by=users["other_coordinator"]
     )
     add_member(users["other_coordinator"], other_group, Membership.Role.COORDINATOR)
 
     pending = make_group(
         "Collectif en attente",
-        "groupe-p",
-        saint_denis,
+        slug="groupe-p",
+        commune=saint_denis,
         status=Organization.Status.PENDING,
         networks=[partner],
         created_by=pending_coordinator,
@@ -156,8 +145,8 @@ def world(db):
     add_member(pending_coordinator, pending, Membership.Role.COORDINATOR)
     pending_elsewhere = make_group(
         "Collectif hors réseau",
-        "groupe-p2",
-        saint_denis,
+        slug="groupe-p2",
+        commune=saint_denis,
         status=Organization.Status.PENDING,
         created_by=pending_coordinator,
     )
