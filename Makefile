@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages: what `make run` needs, then what the tests add. Installed when
 # missing (as root, as in CI); otherwise the command says what to install.
-APT_RUN_PACKAGES := nodejs npm gettext python3-venv
+APT_RUN_PACKAGES := nodejs npm gettext python3-venv libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 APT_TEST_PACKAGES := chromium postgresql
 
 .PHONY: run test setup install install-dev assets messages compilemessages data \
@@ -23,6 +23,7 @@ setup: system-deps install assets compilemessages
 
 data: install
 	$(PY) manage.py import_territories --if-needed
+	$(PY) manage.py load_frameworks
 
 $(VENV)/bin/activate: | system-deps
 	$(PYTHON) -m venv $(VENV)
@@ -69,7 +70,9 @@ system-deps:
 	$(call apt_install,$(strip \
 	  $(if $(shell command -v npm),,nodejs npm) \
 	  $(if $(shell command -v msgfmt),,gettext) \
-	  $(if $(shell $(PYTHON) -c 'import venv, ensurepip' 2>/dev/null && echo ok),,python3-venv)))
+	  $(if $(shell $(PYTHON) -c 'import venv, ensurepip' 2>/dev/null && echo ok),,python3-venv) \
+	  $(if $(wildcard /usr/lib/*/libpangoft2-1.0.so.0),,libpango-1.0-0 libpangoft2-1.0-0) \
+	  $(if $(wildcard /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf),,fonts-dejavu-core)))
 
 # And for the browser and PostgreSQL tests.
 system-test-deps: system-deps

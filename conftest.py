@@ -21,11 +21,14 @@ def plain_static_storage():
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the small fixture extracted from the real files once per session."""
+    """Load the small fixture extracted from the real files, and the frameworks of
+    frameworks/data/, once per session."""
+    from frameworks.services import frameworks_load
     from territories.services import territories_import
 
     with django_db_blocker.unblock():
         territories_import(data_dir=TERRITORIES_FIXTURE)
+        frameworks_load()
 
 
 @pytest.fixture

@@ -30,6 +30,8 @@ fi
 run "$PY" bench/queries_per_page.py
 run "$PY" bench/throughput.py
 run "$PY" bench/page_weight.py
+run "$PY" bench/import_commitments.py
+run "$PY" bench/campaign_map.py
 
 echo
 if [ ${#failed[@]} -gt 0 ]; then

@@ -59,8 +59,10 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "territories",
+    "frameworks",
     "actors",
     "moderation",
+    "campaigns",
 ]
 
 MIDDLEWARE = [
@@ -167,6 +169,7 @@ ACCOUNT_RATE_LIMITS = {
     "invite_member": "30/h/user,60/h/ip",
     "town_hall_verification": "3/h/user,10/h/ip",
     "report_content": "10/h/user,30/h/ip",
+    "signature_invitation": "30/h/user,60/h/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Hospitalité"

@@ -20,5 +20,7 @@ urlpatterns = [
     path("", include("territories.urls")),
     path("", include("accounts.urls")),
     path("", include("actors.urls")),
+    path("", include("frameworks.urls")),
     path("", include("moderation.urls")),
+    path("", include("campaigns.urls")),
 ]

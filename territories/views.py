@@ -8,6 +8,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_GET
 
+from core import panels
+
 from . import queries
 from .models import Commune, Department, Region
 from .svg import commune_map
@@ -39,6 +41,7 @@ def commune_detail(request, code):
             "region": commune.department.region,
             "arrondissements": arrondissements,
             "postal_codes": postal_codes,
+            "panels": panels.collect("commune", commune, request),
             "map": commune_map(
                 department_outline=commune.department.outline,
                 commune_outline=commune.outline,

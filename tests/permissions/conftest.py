@@ -12,7 +12,13 @@
 - verified municipal contacts of 93066 and of 01001;
 - a coordinator of "egm" (partner coordinator) and a platform staff member,
   both with a TOTP authenticator, as accounts.middleware.RequireMfaMiddleware
-  demands.
+  demands;
+- the open election campaign "Municipales 2026", organised by "egm" and
+  proposing the Pacte framework, where G took on Saint-Denis (the target). The
+  target has two candidate lists: `candidate_list`, with a pending signature
+  invitation (`invitation`, its link's token `invitation_token`), and
+  `signed_list`, which signed a paper bulletin (`commitment`, whose withdrawal
+  link's token is `withdraw_token`); and a step of its log (`step`).
 
 Roles: anonymous, plain_user, member, coordinator, other_coordinator,
 municipal_contact, other_municipal_contact, partner_coordinator, staff.
@@ -21,6 +27,7 @@ municipal_contact, other_municipal_contact, partner_coordinator, staff.
 """
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -30,8 +37,11 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from actors.models import Membership, MunicipalContact, Organization
+from actors.models import Membership, MunicipalContact, Organization, new_token
+from campaigns import services as campaigns
+from campaigns.models import Campaign, CandidateList, Commitment, SignatureInvitation, Step, Target
 from core.testing import make_group
+from frameworks.models import Framework
 from territories.models import Commune
 
 PASSWORD = "matrice-mot-de-passe"
@@ -40,6 +50,12 @@ PASSWORD = "matrice-mot-de-passe"
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploads (an import's checked file, scans) go to a temporary directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture(autouse=True)
@@ -88,6 +104,16 @@ class World:
     pending_elsewhere: Organization
     member_membership: Membership
     users: dict
+    framework: Framework
+    campaign: Campaign
+    target: Target
+    candidate_list: CandidateList
+    signed_list: CandidateList
+    step: Step
+    invitation: SignatureInvitation
+    invitation_token: str
+    commitment: Commitment
+    withdraw_token: str
     extra: dict = field(default_factory=dict)
     password: str = PASSWORD
 
@@ -155,6 +181,8 @@ def world(db):
     make_verified_contact(users["municipal_contact"], saint_denis)
     make_verified_contact(users["other_municipal_contact"], abergement)
 
+    campaign_data = build_campaign(users, partner=partner, group=group, commune=saint_denis)
+
     return World(
         saint_denis=saint_denis,
         abergement=abergement,
@@ -165,7 +193,68 @@ def world(db):
         pending_elsewhere=pending_elsewhere,
         member_membership=member_membership,
         users=users,
+        **campaign_data,
     )
+
+
+def build_campaign(users, *, partner, group, commune):
+    """The campaign of the matrix, built as the application builds it."""
+    framework = Framework.objects.get(slug="pacte-pour-la-transition", is_current=True)
+    campaign = campaigns.campaign_create(
+        user=users["partner_coordinator"],
+        title="Municipales 2026",
+        kind=Campaign.Kind.ELECTION,
+        frameworks=[framework],
+        organizers=[partner],
+        first_round=date(2026, 3, 15),
+    )
+    target = campaigns.target_take_on(
+        campaign=campaign, commune=commune, group=group, user=users["coordinator"]
+    )
+    candidate_list = campaigns.list_add(
+        target=target, name="Saint-Denis Ensemble", head_name="Marie Curie", email="tete@example.org"
+    )
+    signed_list = campaigns.list_add(target=target, name="Saint-Denis en commun", head_name="Louise Michel")
+    step = campaigns.step_add(
+        target=target,
+        kind=Step.Kind.LETTER,
+        date=timezone.localdate() - timedelta(days=3),
+        candidate_list=candidate_list,
+        user=users["coordinator"],
+    )
+    invitation, invitation_token = campaigns.invitation_send(
+        target=target,
+        framework=framework,
+        candidate_list=candidate_list,
+        email="tete@example.org",
+        sent_by=users["coordinator"],
+    )
+    item = framework.items.order_by("position").first()
+    commitment = campaigns.paper_record(
+        target=target,
+        framework=framework,
+        choices=[(item, None, "")],
+        candidate_list=signed_list,
+        signatory_name="Louise Michel",
+        signatory_role="tête de liste",
+        signed_on=timezone.localdate() - timedelta(days=2),
+        user=users["coordinator"],
+    )
+    # The withdrawal link, as campaigns.tasks.send_signature_confirmation makes it.
+    withdraw_token, hashed = new_token()
+    Commitment.objects.filter(pk=commitment.pk).update(withdraw_token_hash=hashed)
+    return {
+        "framework": framework,
+        "campaign": campaign,
+        "target": target,
+        "candidate_list": candidate_list,
+        "signed_list": signed_list,
+        "step": step,
+        "invitation": invitation,
+        "invitation_token": invitation_token,
+        "commitment": commitment,
+        "withdraw_token": withdraw_token,
+    }
 
 
 @pytest.fixture

@@ -39,7 +39,9 @@ actors or moderation, has neither a row nor a reason in NOT_IN_MATRIX: new
 views cannot stay out of the matrix unnoticed.
 """
 
+import csv
 import inspect
+import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,6 +51,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client
@@ -56,6 +59,17 @@ from django.urls import URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
 from actors.models import Invitation, Membership, MunicipalContact, Organization, new_token
+from campaigns import imports as campaign_imports
+from campaigns import services as campaigns
+from campaigns.models import (
+    Campaign,
+    CandidateList,
+    Commitment,
+    MandateCommitment,
+    SignatureInvitation,
+    Step,
+    Target,
+)
 from moderation.models import Report
 
 pytestmark = pytest.mark.django_db
@@ -197,6 +211,95 @@ def contact_verified(cell):
 def listed(text):
     """An effect for pages: the response shows `text`."""
     return lambda cell: text(cell.world) in cell.response.content.decode()
+
+
+# Campaign row helpers ----------------------------------------------------------
+
+
+def campaign_url(w, suffix=""):
+    return f"/campagnes/{w.campaign.slug}/{suffix}"
+
+
+def target_url(w, suffix="", code=None):
+    return f"/campagnes/{w.campaign.slug}/communes/{code or w.target.commune.code}/{suffix}"
+
+
+def managers(**cells):
+    """manage_target: G's members, the coordinators of the organising partner ("egm"), staff."""
+    return matrix(
+        DENY,
+        **{
+            "anonymous": LOGIN,
+            "member": ALLOW,
+            "coordinator": ALLOW,
+            "partner_coordinator": ALLOW,
+            "staff": ALLOW,
+            **cells,
+        },
+    )
+
+
+def organisers(**cells):
+    """change_campaign, import_commitments: the organising partner's coordinators, staff."""
+    return matrix(DENY, **{"anonymous": LOGIN, "partner_coordinator": ALLOW, "staff": ALLOW, **cells})
+
+
+def days_ago(days):
+    return (timezone.localdate() - timedelta(days=days)).isoformat()
+
+
+def first_item(w, position=0):
+    return w.framework.items.order_by("position")[position]
+
+
+def add_other_target(world):
+    """H takes on L'Abergement-Clémenciat (01001) in the campaign."""
+    world.extra["other_target"] = campaigns.target_take_on(
+        campaign=world.campaign,
+        commune=world.abergement,
+        group=world.other_group,
+        user=world.user("other_coordinator"),
+    )
+
+
+def close_campaign(world):
+    Campaign.objects.filter(pk=world.campaign.pk).update(is_open=False)
+
+
+def count_steps(world):
+    world.extra["steps_before"] = world.target.steps.count()
+
+
+def import_file(w):
+    """A small valid spreadsheet: one new list of 01001 that signed the Pacte."""
+    values = {
+        "code_insee": "01001",
+        "commune": w.abergement.name,
+        "departement": "01",
+        "liste": "Liste importée",
+        "tete_de_liste": "Jeanne Barret",
+        "email": "",
+        "etiquette": "",
+        "referentiel": w.framework.slug,
+        "engagements": first_item(w).code,
+        "signataire": "",
+        "qualite": "",
+        "date_signature": (timezone.localdate() - timedelta(days=5)).strftime("%d/%m/%Y"),
+        "elue": "",
+    }
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(campaign_imports.COLUMNS)
+    writer.writerow([values[column] for column in campaign_imports.COLUMNS])
+    return SimpleUploadedFile("engagements.csv", buffer.getvalue().encode(), content_type="text/csv")
+
+
+def withdrawn(commitment):
+    return refreshed(commitment).withdrawn_at is not None
+
+
+def is_pdf(cell):
+    return cell.response.status_code == 200 and cell.response.content.startswith(b"%PDF")
 
 
 # The matrix ------------------------------------------------------------------
@@ -512,6 +615,381 @@ ROWS = [
             deny(302, location=lambda w: "/admin/login/?next=/admin/"), anonymous=LOGIN, staff=ALLOW
         ),
         effect=listed(lambda w: "Hospitalité — administration"),
+    ),
+    # Campaigns: state-changing requests.
+    Row(
+        "create_campaign",
+        "POST",
+        url=lambda w: "/campagnes/nouvelle/",
+        data=lambda w: {
+            "title": "Campagne de la matrice",
+            "kind": Campaign.Kind.MID_MANDATE,
+            "frameworks": [w.framework.pk],
+            "organizers": [w.partner.pk],
+            "mandate_start": 2026,
+            "mandate_end": 2032,
+            "is_open": "on",
+            "letter_template": "",
+        },
+        expect=organisers(),
+        effect=lambda c: Campaign.objects.filter(title="Campagne de la matrice").exists(),
+        success_url=lambda w: "/campagnes/campagne-de-la-matrice/",
+    ),
+    Row(
+        "edit_campaign",
+        "POST",
+        url=lambda w: campaign_url(w, "modifier/"),
+        data=lambda w: {
+            "title": "Municipales 2026 (modifiée)",
+            "description": "",
+            "frameworks": [w.framework.pk],
+            "organizers": [w.partner.pk],
+            "first_round": "2026-03-15",
+            "second_round": "",
+            "mandate_start": 2026,
+            "mandate_end": 2032,
+            "is_open": "on",
+            "letter_template": "",
+        },
+        expect=organisers(),
+        effect=lambda c: refreshed(c.world.campaign).title == "Municipales 2026 (modifiée)",
+        success_url=lambda w: campaign_url(w),
+    ),
+    Row(
+        "take_on_commune_for_group",
+        "POST",
+        url=lambda w: campaign_url(w, "suivre/"),
+        data=lambda w: {"commune": "01001", "group": w.group.pk},
+        # Members of a validated local group take on communes for one of their own
+        # groups: G is not one of the others' (the form says so, 200).
+        expect=matrix(
+            DENY,
+            anonymous=LOGIN,
+            member=ALLOW,
+            coordinator=ALLOW,
+            other_coordinator=deny(200),
+            partner_coordinator=deny(200),
+            staff=deny(200),
+        ),
+        effect=lambda c: Target.objects.filter(
+            campaign=c.world.campaign, commune=c.world.abergement, group=c.world.group
+        ).exists(),
+        success_url=lambda w: target_url(w, code="01001"),
+    ),
+    Row(
+        "take_on_commune_without_group",
+        "POST",
+        url=lambda w: campaign_url(w, "suivre/"),
+        data=lambda w: {"commune": "01001", "group": ""},
+        # The organisers' coordinators and staff may follow a commune themselves;
+        # a group member must name the group (the form says so, 200).
+        expect=matrix(
+            DENY,
+            anonymous=LOGIN,
+            member=deny(200),
+            coordinator=deny(200),
+            other_coordinator=deny(200),
+            partner_coordinator=ALLOW,
+            staff=ALLOW,
+        ),
+        effect=lambda c: Target.objects.filter(
+            campaign=c.world.campaign, commune=c.world.abergement
+        ).exists(),
+        success_url=lambda w: target_url(w, code="01001"),
+    ),
+    Row(
+        "take_on_commune_in_closed_campaign",
+        "POST",
+        setup=close_campaign,
+        url=lambda w: campaign_url(w, "suivre/"),
+        data=lambda w: {"commune": "01001", "group": ""},
+        expect=matrix(DENY, anonymous=LOGIN),
+        effect=lambda c: Target.objects.filter(
+            campaign=c.world.campaign, commune=c.world.abergement
+        ).exists(),
+    ),
+    Row(
+        "add_candidate_list",
+        "POST",
+        url=lambda w: target_url(w, "listes/"),
+        data=lambda w: {"name": "Liste de la matrice", "head_name": "Olympe de Gouges"},
+        expect=managers(),
+        effect=lambda c: c.world.target.lists.filter(name="Liste de la matrice").exists(),
+        success_url=lambda w: target_url(w) + "#listes",
+    ),
+    Row(
+        "edit_candidate_list",
+        "POST",
+        url=lambda w: target_url(w, f"listes/{w.candidate_list.pk}/modifier/"),
+        data=lambda w: {
+            "name": "Saint-Denis Ensemble !",
+            "head_name": "Marie Curie",
+            "email": "",
+            "political_label": "",
+        },
+        expect=managers(),
+        effect=lambda c: refreshed(c.world.candidate_list).name == "Saint-Denis Ensemble !",
+        success_url=lambda w: target_url(w) + "#listes",
+    ),
+    Row(
+        "delete_candidate_list",
+        "POST",
+        url=lambda w: target_url(w, f"listes/{w.candidate_list.pk}/supprimer/"),
+        expect=managers(),
+        effect=lambda c: not CandidateList.objects.filter(pk=c.world.candidate_list.pk).exists(),
+        success_url=lambda w: target_url(w) + "#listes",
+    ),
+    Row(
+        "add_step",
+        "POST",
+        setup=count_steps,
+        url=lambda w: target_url(w, "journal/"),
+        data=lambda w: {"kind": Step.Kind.MEETING, "date": days_ago(1), "notes": "Rencontre en mairie"},
+        expect=managers(),
+        effect=lambda c: c.world.target.steps.count() == c.world.extra["steps_before"] + 1,
+        success_url=lambda w: target_url(w) + "#journal",
+    ),
+    Row(
+        "delete_step",
+        "POST",
+        url=lambda w: target_url(w, f"journal/{w.step.pk}/supprimer/"),
+        expect=managers(),
+        effect=lambda c: not Step.objects.filter(pk=c.world.step.pk).exists(),
+        success_url=lambda w: target_url(w) + "#journal",
+    ),
+    Row(
+        "send_signature_invitation",
+        "POST",
+        url=lambda w: target_url(w, "invitations/"),
+        data=lambda w: {
+            "candidate_list": w.candidate_list.pk,
+            "framework": w.framework.pk,
+            "email": "nouvelle-tete@example.org",
+        },
+        expect=managers(),
+        effect=lambda c: SignatureInvitation.objects.filter(
+            target=c.world.target, email="nouvelle-tete@example.org", cancelled_at__isnull=True
+        ).exists(),
+        success_url=lambda w: target_url(w) + "#invitations",
+    ),
+    Row(
+        "cancel_signature_invitation",
+        "POST",
+        url=lambda w: target_url(w, f"invitations/{w.invitation.pk}/annuler/"),
+        expect=managers(),
+        effect=lambda c: refreshed(c.world.invitation).cancelled_at is not None,
+        success_url=lambda w: target_url(w) + "#invitations",
+    ),
+    Row(
+        "cancel_signature_invitation_through_another_target",
+        "POST",
+        setup=add_other_target,
+        # Saint-Denis' invitation, addressed through the 01001 target's URL: never found there.
+        url=lambda w: target_url(w, f"invitations/{w.invitation.pk}/annuler/", code="01001"),
+        expect=matrix(
+            DENY,
+            anonymous=LOGIN,
+            other_coordinator=deny(404),
+            partner_coordinator=deny(404),
+            staff=deny(404),
+        ),
+        effect=lambda c: refreshed(c.world.invitation).cancelled_at is not None,
+    ),
+    Row(
+        "record_paper_bulletin",
+        "POST",
+        url=lambda w: target_url(w, "bulletin-papier/"),
+        data=lambda w: {
+            "candidate_list": w.candidate_list.pk,
+            "signatory_name": "Marie Curie",
+            "signatory_role": "tête de liste",
+            "signed_on": days_ago(1),
+            f"item_{first_item(w, 1).pk}": "on",
+        },
+        expect=managers(),
+        effect=lambda c: Commitment.objects.filter(
+            candidate_list=c.world.candidate_list, channel=Commitment.Channel.PAPER
+        ).exists(),
+        success_url=lambda w: target_url(w) + "#engagements",
+    ),
+    Row(
+        "record_deliberation",
+        "POST",
+        url=lambda w: target_url(w, "deliberation/"),
+        data=lambda w: {
+            "reference": "DEL-2026-045",
+            "adopted_on": days_ago(1),
+            f"item_{first_item(w, 1).pk}": "on",
+        },
+        # The commune's verified municipal contacts record its deliberations too.
+        expect=managers(municipal_contact=ALLOW),
+        effect=lambda c: MandateCommitment.objects.filter(
+            commitment__target=c.world.target, commitment__deliberation_reference="DEL-2026-045"
+        ).exists(),
+        success_url=lambda w: target_url(w) + "#engagements",
+    ),
+    Row(
+        "withdraw_commitment",
+        "POST",
+        url=lambda w: target_url(w, f"bulletins/{w.commitment.pk}/retrait/"),
+        data=lambda w: {"reason": "Bulletin saisi par erreur"},
+        expect=managers(),
+        effect=lambda c: withdrawn(c.world.commitment),
+        success_url=lambda w: target_url(w) + "#engagements",
+    ),
+    Row(
+        "withdraw_commitment_through_another_target",
+        "POST",
+        setup=add_other_target,
+        url=lambda w: target_url(w, f"bulletins/{w.commitment.pk}/retrait/", code="01001"),
+        data=lambda w: {"reason": "Bulletin saisi par erreur"},
+        expect=matrix(
+            DENY,
+            anonymous=LOGIN,
+            other_coordinator=deny(404),
+            partner_coordinator=deny(404),
+            staff=deny(404),
+        ),
+        effect=lambda c: withdrawn(c.world.commitment),
+    ),
+    Row(
+        "mark_elected",
+        "POST",
+        url=lambda w: target_url(w, "resultat/"),
+        data=lambda w: {"candidate_list": w.signed_list.pk},
+        expect=managers(),
+        effect=lambda c: (
+            refreshed(c.world.signed_list).is_elected
+            and MandateCommitment.objects.filter(commitment=c.world.commitment).exists()
+        ),
+        success_url=lambda w: target_url(w) + "#resultat",
+    ),
+    Row(
+        "check_commitments_import",
+        "POST",
+        url=lambda w: campaign_url(w, "import/"),
+        data=lambda w: {"file": import_file(w)},
+        # A valid file is checked (the report, 200) and kept for the "apply" step.
+        expect=organisers(),
+        allow_status=200,
+        effect=lambda c: c.client.session.get("campaign_import", {}).get("campaign") == c.world.campaign.pk,
+    ),
+    Row(
+        "sign_by_invitation_link",
+        "POST",
+        url=lambda w: f"/signer/{w.invitation_token}/",
+        data=lambda w: {
+            "signatory_name": "Marie Curie",
+            "signatory_role": "tête de liste",
+            "terms": "on",
+            f"item_{first_item(w).pk}": "on",
+        },
+        # The emailed link is the credential: no account needed.
+        expect=matrix(ALLOW),
+        allow_status=200,
+        effect=lambda c: refreshed(c.world.invitation).used_at is not None,
+    ),
+    Row(
+        "withdraw_by_link",
+        "POST",
+        url=lambda w: f"/retrait/{w.withdraw_token}/",
+        data=lambda w: {"reason": "Nous retirons notre engagement"},
+        expect=matrix(ALLOW),
+        effect=lambda c: withdrawn(c.world.commitment),
+        success_url=lambda w: target_url(w),
+    ),
+    # Campaigns: pages restricted to some roles.
+    Row(
+        "create_campaign_page",
+        "GET",
+        url=lambda w: "/campagnes/nouvelle/",
+        expect=organisers(),
+        effect=listed(lambda w: 'name="letter_template"'),
+    ),
+    Row(
+        "edit_campaign_page",
+        "GET",
+        url=lambda w: campaign_url(w, "modifier/"),
+        expect=organisers(),
+        effect=listed(lambda w: w.campaign.title),
+    ),
+    Row(
+        "take_on_page",
+        "GET",
+        url=lambda w: campaign_url(w, "suivre/"),
+        expect=matrix(
+            DENY,
+            anonymous=LOGIN,
+            member=ALLOW,
+            coordinator=ALLOW,
+            other_coordinator=ALLOW,
+            partner_coordinator=ALLOW,
+            staff=ALLOW,
+        ),
+        effect=listed(lambda w: w.campaign.title),
+    ),
+    Row(
+        "edit_candidate_list_page",
+        "GET",
+        url=lambda w: target_url(w, f"listes/{w.candidate_list.pk}/modifier/"),
+        expect=managers(),
+        effect=listed(lambda w: w.candidate_list.head_name),
+    ),
+    Row(
+        "letter_page",
+        "GET",
+        url=lambda w: target_url(w, "lettre/"),
+        expect=managers(),
+        effect=listed(lambda w: w.campaign.title),
+    ),
+    Row(
+        "letter_pdf",
+        "GET",
+        url=lambda w: target_url(w, "lettre.pdf"),
+        expect=managers(),
+        effect=is_pdf,
+    ),
+    Row(
+        "commitment_pdf",
+        "GET",
+        url=lambda w: target_url(w, f"bulletins/{w.commitment.pk}.pdf"),
+        expect=managers(),
+        effect=is_pdf,
+    ),
+    Row(
+        "target_history_page",
+        "GET",
+        url=lambda w: target_url(w, "historique/"),
+        expect=managers(),
+        effect=listed(lambda w: w.signed_list.name),
+    ),
+    Row(
+        "paper_bulletin_page",
+        "GET",
+        url=lambda w: target_url(w, "bulletin-papier/"),
+        expect=managers(),
+        effect=listed(lambda w: first_item(w).title),
+    ),
+    Row(
+        "deliberation_page",
+        "GET",
+        url=lambda w: target_url(w, "deliberation/"),
+        expect=managers(municipal_contact=ALLOW),
+        effect=listed(lambda w: first_item(w).title),
+    ),
+    Row(
+        "import_page",
+        "GET",
+        url=lambda w: campaign_url(w, "import/"),
+        expect=organisers(),
+        effect=listed(lambda w: "code_insee"),
+    ),
+    Row(
+        "import_template",
+        "GET",
+        url=lambda w: campaign_url(w, "import/modele.csv"),
+        expect=organisers(),
+        effect=lambda c: c.response.status_code == 200 and b"code_insee" in c.response.content,
     ),
 ]
 

@@ -1,0 +1,54 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Campaign, CandidateList, Commitment, CommitmentItem, MandateCommitment, Step, Target
+
+
+@admin.register(Campaign)
+class CampaignAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kind", "is_open", "first_round", "created_at"]
+    list_filter = ["kind", "is_open"]
+    search_fields = ["title", "slug"]
+    filter_horizontal = ["frameworks", "organizers"]
+    raw_id_fields = ["created_by"]
+
+
+class CandidateListInline(admin.TabularInline):
+    model = CandidateList
+    extra = 0
+
+
+@admin.register(Target)
+class TargetAdmin(SimpleHistoryAdmin):
+    list_display = ["commune", "campaign", "group", "status"]
+    list_filter = ["campaign", "status"]
+    search_fields = ["commune__name", "commune__code"]
+    raw_id_fields = ["commune", "group", "created_by"]
+    inlines = [CandidateListInline]
+
+
+class CommitmentItemInline(admin.TabularInline):
+    model = CommitmentItem
+    extra = 0
+    raw_id_fields = ["item", "level"]
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(SimpleHistoryAdmin):
+    list_display = ["signatory_name", "framework", "target", "channel", "signed_on", "withdrawn_at"]
+    list_filter = ["channel", "framework"]
+    search_fields = ["signatory_name", "target__commune__name"]
+    raw_id_fields = ["target", "candidate_list", "created_by"]
+    inlines = [CommitmentItemInline]
+
+
+@admin.register(Step)
+class StepAdmin(admin.ModelAdmin):
+    list_display = ["target", "kind", "date"]
+    raw_id_fields = ["target", "candidate_list", "created_by"]
+
+
+@admin.register(MandateCommitment)
+class MandateCommitmentAdmin(SimpleHistoryAdmin):
+    list_display = ["commune", "campaign", "start_year", "end_year"]
+    raw_id_fields = ["commune", "commitment"]

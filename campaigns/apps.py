@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CampaignsConfig(AppConfig):
+    name = "campaigns"
+    verbose_name = _("Campaigns")
+
+    def ready(self):
+        from core import panels
+
+        from . import queries
+
+        panels.register(
+            "commune",
+            "campaigns/includes/commune_panel.html",
+            lambda commune, request: queries.commune_campaigns(commune),
+        )
+        panels.register(
+            "framework_item",
+            "campaigns/includes/item_panel.html",
+            lambda item, request: queries.item_commitments(item, page=request.GET.get("page")),
+        )

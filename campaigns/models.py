@@ -1,0 +1,352 @@
+"""Interpellation campaigns: targets (a commune in a campaign), candidate lists, the
+interpellation log, signature invitations, signed commitments (bulletins d'engagement)
+and the commitments of a commune for its mandate."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from core.history import tracked_history
+from core.uploads import UploadValidator, random_name
+from frameworks.models import Framework, Item, Level
+from territories.models import Commune
+
+SCAN_TYPES = ["application/pdf", "image/png", "image/jpeg"]
+SCAN_MAX_BYTES = 5 * 1024 * 1024
+
+LETTER_FIELDS = (
+    "commune",
+    "adresse_mairie",
+    "destinataire",
+    "liste",
+    "groupe",
+    "campagne",
+    "referentiel",
+    "resume",
+    "lien_referentiel",
+    "date",
+)
+
+
+def default_letter():
+    return gettext(
+        "Dear Madam or Sir,\n\n"
+        "We are {groupe}, people of {commune} who work for a dignified welcome of exiled people.\n\n"
+        "For the campaign “{campagne}”, we invite you to commit to {referentiel}.\n\n"
+        "{resume}\n\n"
+        "The full text is available at {lien_referentiel}\n\n"
+        "We would be glad to meet you to talk about it, and to receive your signed bulletin of commitment.\n\n"
+        "Yours faithfully,\n\n"
+        "{groupe}"
+    )
+
+
+def scan_upload_to(instance, filename):
+    return random_name("bulletins", filename)
+
+
+def deliberation_upload_to(instance, filename):
+    return random_name("deliberations", filename)
+
+
+class Campaign(models.Model):
+    class Kind(models.TextChoices):
+        ELECTION = "election", _("election")
+        MID_MANDATE = "mid_mandate", _("mid-mandate")
+
+    title = models.CharField(_("title"), max_length=150)
+    slug = models.SlugField(_("address"), max_length=170, unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    frameworks = models.ManyToManyField(
+        Framework, related_name="campaigns", verbose_name=_("frameworks proposed")
+    )
+    organizers = models.ManyToManyField(
+        "actors.Organization",
+        related_name="organized_campaigns",
+        limit_choices_to={"kind": "partner"},
+        verbose_name=_("organising partners"),
+    )
+    first_round = models.DateField(_("election date (first round)"), null=True, blank=True)
+    second_round = models.DateField(_("second round"), null=True, blank=True)
+    mandate_start = models.PositiveSmallIntegerField(_("mandate starts in"), default=2026)
+    mandate_end = models.PositiveSmallIntegerField(_("mandate ends in"), default=2032)
+    is_open = models.BooleanField(_("open"), default=True)
+    letter_template = models.TextField(
+        _("letter template"),
+        max_length=10000,
+        default=default_letter,
+        help_text=_(
+            "Fields replaced in each letter: {commune}, {adresse_mairie}, {destinataire}, {liste}, "
+            "{groupe}, {campagne}, {referentiel}, {resume}, {lien_referentiel}, {date}."
+        ),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created on"), default=timezone.now)
+    history = tracked_history(m2m_fields=[frameworks, organizers], excluded_fields=["slug"])
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("campaigns:campaign", args=[self.slug])
+
+    @property
+    def is_election(self):
+        return self.kind == self.Kind.ELECTION
+
+
+class Target(models.Model):
+    """A commune in a campaign, taken on by a local group (or by a coordinator)."""
+
+    class Status(models.TextChoices):
+        # The public status, derived from the log and the commitments (services.target_refresh).
+        NOT_INTERPELLATED = "not_interpellated", _("not interpellated")
+        INTERPELLATED = "interpellated", _("interpellated")
+        COMMITTED = "committed", _("committed")
+        REFUSED = "refused", _("refused")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="campaign_targets", verbose_name=_("commune")
+    )
+    group = models.ForeignKey(
+        "actors.Organization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="campaign_targets",
+        verbose_name=_("local group"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NOT_INTERPELLATED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("taken on on"), default=timezone.now)
+    history = tracked_history()
+
+    class Meta:
+        verbose_name = _("commune of a campaign")
+        verbose_name_plural = _("communes of a campaign")
+        ordering = ["commune__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "commune"], name="unique_campaign_commune")
+        ]
+        indexes = [models.Index(fields=["campaign", "status"], name="target_campaign_status")]
+
+    def __str__(self):
+        return f"{self.commune} — {self.campaign}"
+
+    def get_absolute_url(self):
+        return reverse("campaigns:target", args=[self.campaign.slug, self.commune.code])
+
+
+class CandidateList(models.Model):
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="lists")
+    name = models.CharField(_("list name"), max_length=200)
+    head_name = models.CharField(_("head of list"), max_length=150)
+    email = models.EmailField(_("contact email"), blank=True)
+    political_label = models.CharField(_("political label"), max_length=100, blank=True)
+    is_elected = models.BooleanField(_("elected"), default=False)
+    created_at = models.DateTimeField(_("added on"), default=timezone.now)
+    history = tracked_history()
+
+    class Meta:
+        verbose_name = _("candidate list")
+        verbose_name_plural = _("candidate lists")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["target", "name"], name="unique_list_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class Step(models.Model):
+    """A dated step of the interpellation log (seen by the group and coordinators only)."""
+
+    class Kind(models.TextChoices):
+        LETTER = "letter", _("letter sent")
+        EMAIL = "email", _("email sent")
+        MEETING = "meeting", _("meeting")
+        REMINDER = "reminder", _("reminder")
+        ANSWER = "answer", _("answer received")
+        REFUSAL = "refusal", _("refusal")
+        NO_ANSWER = "no_answer", _("no answer")
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="steps")
+    candidate_list = models.ForeignKey(
+        CandidateList,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="steps",
+        verbose_name=_("list"),
+    )
+    kind = models.CharField(_("step"), max_length=10, choices=Kind.choices)
+    date = models.DateField(_("date"))
+    notes = models.TextField(_("notes"), max_length=2000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("interpellation step")
+        verbose_name_plural = _("interpellation steps")
+        ordering = ["-date", "-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.date}"
+
+
+class Commitment(models.Model):
+    """A signed bulletin d'engagement: a list (or the municipality) commits to items of a framework."""
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("signed online")
+        PAPER = "paper", _("paper bulletin")
+        IMPORT = "import", _("imported")
+        DELIBERATION = "deliberation", _("council deliberation")
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="commitments")
+    candidate_list = models.ForeignKey(
+        CandidateList,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commitments",
+        verbose_name=_("list"),
+    )
+    framework = models.ForeignKey(
+        Framework, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("framework")
+    )
+    channel = models.CharField(_("how"), max_length=12, choices=Channel.choices)
+    signatory_name = models.CharField(_("signatory"), max_length=150)
+    signatory_role = models.CharField(_("signatory's role"), max_length=150)
+    signed_on = models.DateField(_("signed on"))
+    terms_accepted_at = models.DateTimeField(_("publication terms accepted on"), null=True, blank=True)
+    scan = models.FileField(
+        _("scan of the bulletin"),
+        upload_to=scan_upload_to,
+        blank=True,
+        validators=[UploadValidator(types=SCAN_TYPES, max_bytes=SCAN_MAX_BYTES)],
+    )
+    deliberation_reference = models.CharField(_("deliberation reference"), max_length=100, blank=True)
+    deliberation_file = models.FileField(
+        _("deliberation"),
+        upload_to=deliberation_upload_to,
+        blank=True,
+        validators=[UploadValidator(types=SCAN_TYPES, max_bytes=SCAN_MAX_BYTES)],
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn on"), null=True, blank=True)
+    withdrawal_reason = models.CharField(_("reason for withdrawal"), max_length=500, blank=True)
+    withdraw_token_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded on"), default=timezone.now)
+    history = tracked_history(excluded_fields=["withdraw_token_hash"])
+
+    class Meta:
+        verbose_name = _("signed commitment")
+        verbose_name_plural = _("signed commitments")
+        ordering = ["-signed_on", "-created_at"]
+        indexes = [models.Index(fields=["target", "withdrawn_at"], name="commitment_target_active")]
+
+    def __str__(self):
+        return f"{self.signatory_name} — {self.framework.short_title}"
+
+    @property
+    def is_active(self):
+        return self.withdrawn_at is None
+
+
+class CommitmentItem(models.Model):
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="items")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="commitment_items")
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    comment = models.TextField(_("comment"), max_length=1000, blank=True)
+    history = tracked_history()
+
+    class Meta:
+        verbose_name = _("committed item")
+        verbose_name_plural = _("committed items")
+        ordering = ["item__position"]
+        constraints = [models.UniqueConstraint(fields=["commitment", "item"], name="unique_commitment_item")]
+
+    def __str__(self):
+        return str(self.item)
+
+
+class SignatureInvitation(models.Model):
+    """An emailed, single-use, expiring link to sign a bulletin without an account."""
+
+    VALIDITY_DAYS = 30
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="invitations")
+    candidate_list = models.ForeignKey(
+        CandidateList, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
+    )
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="+")
+    email = models.EmailField(_("email address"))
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("sent on"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires on"))
+    used_at = models.DateTimeField(_("signed on"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled on"), null=True, blank=True)
+    commitment = models.OneToOneField(
+        Commitment, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitation"
+    )
+
+    class Meta:
+        verbose_name = _("signature invitation")
+        verbose_name_plural = _("signature invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} → {self.target}"
+
+    @property
+    def is_usable(self):
+        return self.used_at is None and self.cancelled_at is None and self.expires_at > timezone.now()
+
+
+class MandateCommitment(models.Model):
+    """A commune's commitment for the mandate: the elected list's bulletin, or a council
+    deliberation. Followed up during the mandate by a later app."""
+
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="mandate_commitments")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="mandate_commitments")
+    commitment = models.OneToOneField(Commitment, on_delete=models.CASCADE, related_name="mandate")
+    start_year = models.PositiveSmallIntegerField(_("from"))
+    end_year = models.PositiveSmallIntegerField(_("to"))
+    created_at = models.DateTimeField(default=timezone.now)
+    history = tracked_history()
+
+    class Meta:
+        verbose_name = _("commitment for the mandate")
+        verbose_name_plural = _("commitments for the mandate")
+        ordering = ["-start_year"]
+        indexes = [models.Index(fields=["commune", "start_year"], name="mandate_commune")]
+
+    def __str__(self):
+        return f"{self.commune} {self.start_year}–{self.end_year}"

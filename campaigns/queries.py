@@ -1,0 +1,303 @@
+"""Reads of campaigns: public pages, map data, counts, exports, the commune and item pages."""
+
+from collections import defaultdict
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+
+from territories.models import full_name
+from territories.normalize import normalize
+from territories.queries import prefix
+
+from .models import Campaign, CandidateList, Commitment, CommitmentItem, MandateCommitment, Target
+
+STATUS_CODES = {status: index for index, status in enumerate(Target.Status.values)}
+
+
+def campaigns_public():
+    return Campaign.objects.annotate(
+        target_count=Count("targets", distinct=True),
+        committed_count=Count("targets", filter=Q(targets__status=Target.Status.COMMITTED), distinct=True),
+    ).order_by("-is_open", "-created_at")
+
+
+def campaign_get(slug):
+    return Campaign.objects.filter(slug=slug).prefetch_related("frameworks", "organizers").first()
+
+
+def campaign_counts(campaign):
+    """Targets by status: in total, per region and per department (one query)."""
+    rows = (
+        Target.objects.filter(campaign=campaign)
+        .values(
+            "status",
+            "commune__department__code",
+            "commune__department__name",
+            "commune__department__region__code",
+            "commune__department__region__name",
+        )
+        .annotate(n=Count("pk"))
+    )
+    total = dict.fromkeys(Target.Status.values, 0)
+    regions, departments = {}, {}
+    for row in rows:
+        total[row["status"]] += row["n"]
+        region = regions.setdefault(
+            row["commune__department__region__code"],
+            {
+                "code": row["commune__department__region__code"],
+                "name": row["commune__department__region__name"],
+                "counts": dict.fromkeys(Target.Status.values, 0),
+            },
+        )
+        region["counts"][row["status"]] += row["n"]
+        department = departments.setdefault(
+            row["commune__department__code"],
+            {
+                "code": row["commune__department__code"],
+                "name": row["commune__department__name"],
+                "counts": dict.fromkeys(Target.Status.values, 0),
+            },
+        )
+        department["counts"][row["status"]] += row["n"]
+    for group in list(regions.values()) + list(departments.values()):
+        group["total"] = sum(group["counts"].values())
+        group["ordered"] = [group["counts"][status] for status in Target.Status.values]
+    return {
+        "total": total,
+        "total_count": sum(total.values()),
+        "ordered": [(status, label, total[status]) for status, label in Target.Status.choices],
+        "regions": sorted(regions.values(), key=lambda region: region["name"]),
+        "departments": sorted(departments.values(), key=lambda department: department["code"]),
+    }
+
+
+def campaign_targets(campaign, *, status="", framework=None, item=None, department="", query=""):
+    targets = (
+        Target.objects.filter(campaign=campaign)
+        .select_related("campaign", "commune__department", "group")
+        .defer(
+            "commune__outline",
+            "commune__town_hall_address",
+            "commune__department__outline",
+            "commune__department__bbox",
+        )
+    )
+    if status:
+        targets = targets.filter(status=status)
+    if department:
+        targets = targets.filter(commune__department__code=department)
+    if query:
+        targets = targets.filter(prefix("commune__search_name", " " + normalize(query)))
+    active = Commitment.objects.filter(target=OuterRef("pk"), withdrawn_at__isnull=True)
+    if framework is not None:
+        targets = targets.filter(Exists(active.filter(framework=framework)))
+    if item is not None:
+        targets = targets.filter(Exists(active.filter(items__item=item)))
+    return targets.order_by("commune__search_name", "commune__code")
+
+
+def with_public_lists(targets):
+    """Prefetch what the public list shows: lists and active commitments (2 queries)."""
+    return targets.prefetch_related(
+        Prefetch("lists", queryset=CandidateList.objects.order_by("name")),
+        Prefetch(
+            "commitments",
+            queryset=Commitment.objects.filter(withdrawn_at__isnull=True).select_related("framework"),
+            to_attr="active_commitments",
+        ),
+    )
+
+
+def campaign_map_points(campaign):
+    """[longitude, latitude, status index, INSEE code, name] for every target with a point."""
+    rows = (
+        Target.objects.filter(campaign=campaign, commune__latitude__isnull=False)
+        .order_by()
+        .values_list("commune__longitude", "commune__latitude", "status", "commune__code", "commune__name")
+    )
+    return [
+        [round(lon, 4), round(lat, 4), STATUS_CODES[status], code, name]
+        for lon, lat, status, code, name in rows
+    ]
+
+
+def target_get(campaign, code):
+    return (
+        Target.objects.filter(campaign=campaign, commune__code=code)
+        .select_related("commune__department__region", "commune__epci", "group", "campaign")
+        .first()
+    )
+
+
+def target_public(target):
+    """Lists with their active and withdrawn commitments and chosen items."""
+    commitments = Commitment.objects.select_related("framework", "candidate_list").prefetch_related(
+        Prefetch("items", queryset=CommitmentItem.objects.select_related("item__framework", "level"))
+    )
+    lists = target.lists.order_by("name").prefetch_related(Prefetch("commitments", queryset=commitments))
+    municipality = commitments.filter(target=target, candidate_list__isnull=True)
+    return {"lists": lists, "municipality_commitments": municipality}
+
+
+def target_private(target):
+    return {
+        "steps": target.steps.select_related("candidate_list", "created_by").order_by("-date", "-created_at"),
+        "invitations": target.invitations.select_related("candidate_list", "framework").order_by(
+            "-created_at"
+        )[:50],
+    }
+
+
+def commitment_for_document(pk):
+    return (
+        Commitment.objects.filter(pk=pk)
+        .select_related(
+            "target__campaign", "target__commune__department", "target__group", "framework", "candidate_list"
+        )
+        .prefetch_related(
+            Prefetch("items", queryset=CommitmentItem.objects.select_related("item__framework", "level"))
+        )
+        .first()
+    )
+
+
+def commune_campaigns(commune):
+    """For the commune page: its campaigns, lists, signatories and commitments for the mandate."""
+    commitments = (
+        Commitment.objects.filter(withdrawn_at__isnull=True)
+        .select_related("framework")
+        .prefetch_related(
+            Prefetch("items", queryset=CommitmentItem.objects.select_related("item__framework"))
+        )
+    )
+    targets = (
+        Target.objects.filter(commune=commune)
+        .select_related("campaign", "commune", "group")
+        .prefetch_related(
+            Prefetch("lists", queryset=CandidateList.objects.order_by("name")),
+            Prefetch("commitments", queryset=commitments, to_attr="active_commitments"),
+        )
+        .order_by("-campaign__created_at")
+    )
+    mandates = (
+        MandateCommitment.objects.filter(commune=commune, commitment__withdrawn_at__isnull=True)
+        .select_related("campaign", "commitment__framework", "commitment__candidate_list")
+        .prefetch_related(
+            Prefetch("commitment__items", queryset=CommitmentItem.objects.select_related("item__framework"))
+        )
+        .order_by("-start_year")
+    )
+    return {"campaign_targets": targets, "mandates": mandates}
+
+
+def item_commitments(item, *, page=None, per_page=50):
+    mandates = (
+        MandateCommitment.objects.filter(commitment__items__item=item, commitment__withdrawn_at__isnull=True)
+        .select_related("commune__department", "campaign")
+        .defer(
+            "commune__outline",
+            "commune__town_hall_address",
+            "commune__department__outline",
+            "commune__department__bbox",
+        )
+        .order_by("commune__search_name", "commune__code")
+    )
+    signatures = Commitment.objects.filter(items__item=item, withdrawn_at__isnull=True).count()
+    return {"mandates": Paginator(mandates, per_page).get_page(page), "signatures_count": signatures}
+
+
+EXPORT_HEADER = [
+    "code_insee",
+    "commune",
+    "departement",
+    "region",
+    "statut",
+    "groupe_local",
+    "liste",
+    "tete_de_liste",
+    "etiquette",
+    "elue",
+    "referentiel",
+    "signataire",
+    "qualite",
+    "date_signature",
+    "engagements",
+]
+
+
+def campaign_export_rows(campaign, **filters):
+    """Public data of a campaign, one row per target, list and signed bulletin (header first).
+
+    Plain tuples all the way (no model instances): a campaign of thousands of communes
+    exports in a few seconds. Never exported: contact emails, the log, invitations."""
+    targets = campaign_targets(campaign, **filters)
+    target_ids = targets.values("pk")
+    labels = {status: str(label) for status, label in Target.Status.choices}
+    lists = defaultdict(list)
+    for row in (
+        CandidateList.objects.filter(target__in=target_ids)
+        .order_by("name")
+        .values_list("target_id", "pk", "name", "head_name", "political_label", "is_elected")
+    ):
+        lists[row[0]].append(row[1:])
+    codes = defaultdict(list)
+    for commitment_id, code in (
+        CommitmentItem.objects.filter(
+            commitment__target__in=target_ids, commitment__withdrawn_at__isnull=True
+        )
+        .order_by("commitment_id", "item__position")
+        .values_list("commitment_id", "item__code")
+    ):
+        codes[commitment_id].append(code)
+    signed = defaultdict(list)
+    for row in (
+        Commitment.objects.filter(target__in=target_ids, withdrawn_at__isnull=True)
+        .order_by("signed_on", "pk")
+        .values_list(
+            "target_id",
+            "candidate_list_id",
+            "pk",
+            "framework__slug",
+            "signatory_name",
+            "signatory_role",
+            "signed_on",
+        )
+    ):
+        signed[(row[0], row[1])].append(row[2:])
+    yield EXPORT_HEADER
+    rows = targets.values_list(
+        "pk",
+        "commune__code",
+        "commune__name",
+        "commune__name_type",
+        "commune__department__code",
+        "commune__department__region__name",
+        "status",
+        "group__name",
+    )
+    for pk, code, name, name_type, department, region, status, group in rows.iterator(chunk_size=2000):
+        base = [code, full_name(name, name_type), department, region, labels[status], group or ""]
+        entries = [(row[0], list(row[1:4]) + ["oui" if row[4] else "non"]) for row in lists.get(pk, [])]
+        entries.append((None, ["", "", "", ""]))
+        wrote = False
+        for list_id, list_cells in entries:
+            commitments = signed.get((pk, list_id), [])
+            for commitment_id, framework, signatory, role, signed_on in commitments:
+                wrote = True
+                yield (
+                    base
+                    + list_cells
+                    + [
+                        framework,
+                        signatory,
+                        role,
+                        signed_on.isoformat(),
+                        ";".join(codes.get(commitment_id, [])),
+                    ]
+                )
+            if list_id is not None and not commitments:
+                wrote = True
+                yield base + list_cells + ["", "", "", "", ""]
+        if not wrote:
+            yield base + ["", "", "", "", "", "", "", "", ""]

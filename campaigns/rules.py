@@ -1,0 +1,84 @@
+"""Who may do what in campaigns.
+
+- Creating a campaign: partner coordinators and staff.
+- Changing a campaign, importing its spreadsheets: coordinators of its organising partners, staff.
+- Taking on a commune: members of a validated local group, partner coordinators and staff, while the
+  campaign is open.
+- Managing a target (lists, log, letters, invitations, paper bulletins, results): the members of the
+  group that took it on, the coordinators of the campaign's organising partners, staff.
+- Recording a council deliberation: those, and the commune's verified municipal contacts.
+"""
+
+import rules
+from rules import is_authenticated, is_staff
+
+from actors.models import Membership, Organization
+from actors.rules import _partner_ids, is_partner_coordinator, is_verified_contact_of
+
+
+def _group_ids(user):
+    cached = getattr(user, "_member_group_ids", None)
+    if cached is None:
+        cached = frozenset(
+            Membership.objects.filter(
+                user=user,
+                organization__kind=Organization.Kind.LOCAL_GROUP,
+                organization__status=Organization.Status.VALIDATED,
+                organization__hidden_at__isnull=True,
+            ).values_list("organization_id", flat=True)
+        )
+        user._member_group_ids = cached
+    return cached
+
+
+def _organizer_ids(campaign):
+    cached = getattr(campaign, "_organizer_ids", None)
+    if cached is None:
+        cached = frozenset(campaign.organizers.values_list("pk", flat=True))
+        campaign._organizer_ids = cached
+    return cached
+
+
+@rules.predicate
+def organizes(user, campaign):
+    """A coordinator of one of the campaign's organising partners."""
+    if campaign is None or not user.is_authenticated:
+        return False
+    return bool(_partner_ids(user) & _organizer_ids(campaign))
+
+
+@rules.predicate
+def is_open(user, campaign):
+    return campaign is not None and campaign.is_open
+
+
+@rules.predicate
+def is_group_member(user):
+    return bool(user.is_authenticated and _group_ids(user))
+
+
+@rules.predicate
+def is_target_group_member(user, target):
+    return target is not None and user.is_authenticated and target.group_id in _group_ids(user)
+
+
+@rules.predicate
+def organizes_target_campaign(user, target):
+    return target is not None and organizes(user, target.campaign)
+
+
+@rules.predicate
+def is_target_contact(user, target):
+    return target is not None and is_verified_contact_of(user, target.commune)
+
+
+manages_target = is_target_group_member | organizes_target_campaign | is_staff
+
+rules.add_perm("campaigns.add_campaign", is_partner_coordinator | is_staff)
+rules.add_perm("campaigns.change_campaign", organizes | is_staff)
+rules.add_perm("campaigns.import_commitments", organizes | is_staff)
+rules.add_perm(
+    "campaigns.take_on_commune", is_authenticated & is_open & (is_group_member | organizes | is_staff)
+)
+rules.add_perm("campaigns.manage_target", manages_target)
+rules.add_perm("campaigns.record_deliberation", manages_target | is_target_contact)

@@ -1,0 +1,645 @@
+"""Writes of campaigns: campaigns, targets, lists, the interpellation log, letters,
+signature invitations, signed commitments, withdrawals and election results.
+
+Each function checks what it must, writes in one transaction, and either returns its
+result or raises CampaignsError with a message for people.
+"""
+
+import re
+from datetime import timedelta
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from actors.models import Membership, Organization, new_token, token_hash
+from core.emails import email_send
+from core.uploads import EXTENSIONS, sniff
+
+from .models import (
+    LETTER_FIELDS,
+    Campaign,
+    CandidateList,
+    Commitment,
+    CommitmentItem,
+    MandateCommitment,
+    SignatureInvitation,
+    Step,
+    Target,
+    default_letter,
+)
+
+
+class CampaignsError(Exception):
+    """A refused action; the message is shown to the user as is."""
+
+
+def _named_by_content(upload, stem):
+    """Name an (already validated) upload by its content's type, whatever its own name."""
+    position = upload.tell()
+    upload.seek(0)
+    mime = sniff(upload.read(16))
+    upload.seek(position)
+    upload.name = stem + EXTENSIONS.get(mime, "")
+    return upload
+
+
+# Campaigns ------------------------------------------------------------------------
+
+
+def _unique_slug(title):
+    base = slugify(title)[:150] or "campagne"
+    slug, number = base, 2
+    while Campaign.objects.filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def _check_campaign(*, frameworks, organizers, first_round, second_round, mandate_start, mandate_end):
+    if not frameworks:
+        raise CampaignsError(_("Propose at least one framework."))
+    if not organizers:
+        raise CampaignsError(_("Name at least one organising partner."))
+    if first_round and second_round and second_round <= first_round:
+        raise CampaignsError(_("The second round comes after the first."))
+    if mandate_end <= mandate_start:
+        raise CampaignsError(_("The mandate ends after it starts."))
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    user,
+    title,
+    kind,
+    frameworks,
+    organizers,
+    description="",
+    first_round=None,
+    second_round=None,
+    mandate_start=2026,
+    mandate_end=2032,
+    is_open=True,
+    letter_template=None,
+):
+    _check_campaign(
+        frameworks=frameworks,
+        organizers=organizers,
+        first_round=first_round,
+        second_round=second_round,
+        mandate_start=mandate_start,
+        mandate_end=mandate_end,
+    )
+    campaign = Campaign(
+        title=title.strip(),
+        slug=_unique_slug(title),
+        kind=kind,
+        description=description,
+        first_round=first_round,
+        second_round=second_round if kind == Campaign.Kind.ELECTION else None,
+        mandate_start=mandate_start,
+        mandate_end=mandate_end,
+        is_open=is_open,
+        created_by=user,
+    )
+    if letter_template:
+        campaign.letter_template = letter_template
+    letter_check(campaign.letter_template)
+    campaign.save()
+    campaign.frameworks.set(frameworks)
+    campaign.organizers.set(organizers)
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(
+    *,
+    campaign,
+    title,
+    description,
+    frameworks,
+    organizers,
+    first_round,
+    second_round,
+    mandate_start,
+    mandate_end,
+    is_open,
+    letter_template,
+):
+    _check_campaign(
+        frameworks=frameworks,
+        organizers=organizers,
+        first_round=first_round,
+        second_round=second_round,
+        mandate_start=mandate_start,
+        mandate_end=mandate_end,
+    )
+    letter_check(letter_template)
+    used = set(
+        Commitment.objects.filter(target__campaign=campaign).values_list("framework_id", flat=True).distinct()
+    )
+    removed = used - {framework.pk for framework in frameworks}
+    if removed:
+        raise CampaignsError(_("A framework that already has signatures in this campaign cannot be removed."))
+    campaign.title = title.strip()
+    campaign.description = description
+    campaign.first_round = first_round
+    campaign.second_round = second_round if campaign.is_election else None
+    campaign.mandate_start, campaign.mandate_end = mandate_start, mandate_end
+    campaign.is_open = is_open
+    campaign.letter_template = letter_template
+    campaign.save()
+    campaign.frameworks.set(frameworks)
+    campaign.organizers.set(organizers)
+    MandateCommitment.objects.filter(campaign=campaign).update(start_year=mandate_start, end_year=mandate_end)
+    return campaign
+
+
+def default_letter_text():
+    return default_letter()
+
+
+# Targets and lists ----------------------------------------------------------------
+
+
+def user_groups(user):
+    """The validated local groups the user belongs to (those that can take on a commune)."""
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    return (
+        Organization.objects.public()
+        .filter(kind=Organization.Kind.LOCAL_GROUP, memberships__user=user)
+        .order_by("name")
+    )
+
+
+@transaction.atomic
+def target_take_on(*, campaign, commune, group, user):
+    if not campaign.is_open:
+        raise CampaignsError(_("This campaign is closed."))
+    if not commune.is_active or commune.kind != commune.Kind.COMMUNE:
+        raise CampaignsError(_("Choose a current commune (not an arrondissement)."))
+    existing = Target.objects.filter(campaign=campaign, commune=commune).select_related("group").first()
+    if existing:
+        if existing.group and existing.group != group:
+            raise CampaignsError(
+                _("%(group)s already follows this commune in this campaign: contact them to work together.")
+                % {"group": existing.group.name}
+            )
+        if existing.group is None and group is not None:
+            existing.group = group
+            existing.save(update_fields=["group"])
+        return existing
+    return Target.objects.create(campaign=campaign, commune=commune, group=group, created_by=user)
+
+
+def _clean_list_fields(name, head_name):
+    name, head_name = " ".join(name.split()), " ".join(head_name.split())
+    if not name or not head_name:
+        raise CampaignsError(_("Give the list's name and its head of list."))
+    return name, head_name
+
+
+def _check_list_name(target, name, exclude=None):
+    """Names compare without case, accented letters included (SQLite's iexact only folds ASCII)."""
+    wanted = name.casefold()
+    others = target.lists.exclude(pk=exclude).values_list("name", flat=True)
+    if any(other.casefold() == wanted for other in others):
+        raise CampaignsError(_("This commune already has a list with this name."))
+
+
+@transaction.atomic
+def list_add(*, target, name, head_name, email="", political_label=""):
+    if not target.campaign.is_election:
+        raise CampaignsError(_("A mid-mandate campaign addresses the municipality, not lists."))
+    name, head_name = _clean_list_fields(name, head_name)
+    _check_list_name(target, name)
+    candidate_list = CandidateList.objects.create(
+        target=target,
+        name=name,
+        head_name=head_name,
+        email=email.strip(),
+        political_label=political_label.strip(),
+    )
+    target_refresh(target)
+    return candidate_list
+
+
+@transaction.atomic
+def list_update(*, candidate_list, name, head_name, email="", political_label=""):
+    name, head_name = _clean_list_fields(name, head_name)
+    _check_list_name(candidate_list.target, name, exclude=candidate_list.pk)
+    candidate_list.name, candidate_list.head_name = name, head_name
+    candidate_list.email, candidate_list.political_label = email.strip(), political_label.strip()
+    candidate_list.save()
+    return candidate_list
+
+
+@transaction.atomic
+def list_delete(*, candidate_list):
+    if candidate_list.commitments.exists():
+        raise CampaignsError(_("This list has signed a bulletin: it stays on record (it can withdraw)."))
+    target = candidate_list.target
+    candidate_list.delete()
+    target_refresh(target)
+
+
+# The interpellation log and the public status --------------------------------------
+
+
+def target_refresh(target):
+    """Derive the public status of a target from its commitments and its log."""
+    if target.commitments.filter(withdrawn_at__isnull=True).exists():
+        status = Target.Status.COMMITTED
+    else:
+        steps = list(target.steps.values_list("kind", "candidate_list_id"))
+        refused_lists = {list_id for kind, list_id in steps if kind == Step.Kind.REFUSAL}
+        list_ids = set(target.lists.values_list("pk", flat=True))
+        if refused_lists and (None in refused_lists or not list_ids or list_ids <= refused_lists):
+            status = Target.Status.REFUSED
+        elif steps or target.invitations.exists() or target.commitments.exists():
+            status = Target.Status.INTERPELLATED
+        else:
+            status = Target.Status.NOT_INTERPELLATED
+    if status != target.status:
+        target.status = status
+        target.save(update_fields=["status"])
+    return status
+
+
+@transaction.atomic
+def step_add(*, target, kind, date, notes="", candidate_list=None, user=None):
+    if candidate_list is not None and candidate_list.target_id != target.pk:
+        raise CampaignsError(_("This list is not one of this commune's."))
+    if date > timezone.localdate():
+        raise CampaignsError(_("A step of the log cannot be in the future."))
+    step = Step.objects.create(
+        target=target,
+        kind=kind,
+        date=date,
+        notes=notes.strip(),
+        candidate_list=candidate_list,
+        created_by=user,
+    )
+    target_refresh(target)
+    return step
+
+
+@transaction.atomic
+def step_delete(*, step):
+    target = step.target
+    step.delete()
+    target_refresh(target)
+
+
+# Letters --------------------------------------------------------------------------
+
+FIELD_PATTERN = re.compile(r"\{([a-z_]+)\}")
+
+
+def letter_check(template):
+    unknown = sorted({name for name in FIELD_PATTERN.findall(template) if name not in LETTER_FIELDS})
+    if unknown:
+        raise CampaignsError(
+            _("Unknown fields in the letter template: %(fields)s. Known fields: %(known)s.")
+            % {
+                "fields": ", ".join("{%s}" % name for name in unknown),
+                "known": ", ".join("{%s}" % name for name in LETTER_FIELDS),
+            }
+        )
+
+
+def letter_text(*, target, framework, candidate_list=None, site_url=""):
+    """The campaign's letter for a list (or the municipality), fields replaced."""
+    commune = target.commune
+    if candidate_list is not None:
+        recipient = _("%(head)s, head of the list “%(list)s”") % {
+            "head": candidate_list.head_name,
+            "list": candidate_list.name,
+        }
+    else:
+        recipient = _("Madam Mayor or Sir Mayor of %(commune)s") % {"commune": commune.display_name}
+    values = {
+        "commune": commune.display_name,
+        "adresse_mairie": commune.town_hall_address
+        or _("Town hall of %(commune)s") % {"commune": commune.display_name},
+        "destinataire": recipient,
+        "liste": candidate_list.name if candidate_list else "",
+        "groupe": target.group.name if target.group else _("the organisers of the campaign"),
+        "campagne": target.campaign.title,
+        "referentiel": framework.title,
+        "resume": framework.description,
+        "lien_referentiel": site_url + framework.get_absolute_url(),
+        "date": formats.date_format(timezone.localdate(), "DATE_FORMAT"),
+    }
+    return FIELD_PATTERN.sub(
+        lambda match: str(values.get(match.group(1), match.group(0))), target.campaign.letter_template
+    )
+
+
+# Signature invitations and signatures ----------------------------------------------
+
+
+def _managers_emails(target):
+    """Who hears about a target: the coordinators of its group (or of the organisers)."""
+    organizations = [target.group] if target.group else list(target.campaign.organizers.all())
+    return Membership.objects.filter(
+        organization__in=organizations, role=Membership.Role.COORDINATOR
+    ).select_related("user")
+
+
+@transaction.atomic
+def invitation_send(*, target, framework, email, sent_by, candidate_list=None, site_url=""):
+    campaign = target.campaign
+    if not campaign.is_open:
+        raise CampaignsError(_("This campaign is closed."))
+    if not campaign.frameworks.filter(pk=framework.pk).exists():
+        raise CampaignsError(_("This framework is not proposed by the campaign."))
+    if candidate_list is not None and candidate_list.target_id != target.pk:
+        raise CampaignsError(_("This list is not one of this commune's."))
+    if campaign.is_election and candidate_list is None:
+        raise CampaignsError(_("Choose the list whose head will sign."))
+    if target.commitments.filter(
+        candidate_list=candidate_list, framework=framework, withdrawn_at__isnull=True
+    ).exists():
+        raise CampaignsError(_("This bulletin is already signed."))
+    now = timezone.now()
+    # A new invitation replaces the pending ones for the same signatory and framework.
+    target.invitations.filter(
+        candidate_list=candidate_list, framework=framework, used_at__isnull=True, cancelled_at__isnull=True
+    ).update(cancelled_at=now)
+    token, hashed = new_token()
+    invitation = SignatureInvitation.objects.create(
+        target=target,
+        candidate_list=candidate_list,
+        framework=framework,
+        email=email.strip(),
+        token_hash=hashed,
+        sent_by=sent_by,
+        expires_at=now + timedelta(days=SignatureInvitation.VALIDITY_DAYS),
+    )
+    Step.objects.create(
+        target=target,
+        candidate_list=candidate_list,
+        kind=Step.Kind.EMAIL,
+        date=timezone.localdate(),
+        notes=_("Signature invitation sent to %(email)s.") % {"email": invitation.email},
+        created_by=sent_by,
+    )
+    target_refresh(target)
+    url = site_url + reverse("campaigns:sign", args=[token])
+    transaction.on_commit(
+        lambda: email_send(
+            template="campaigns/emails/signature_invitation",
+            to=invitation.email,
+            context={
+                "target": target,
+                "campaign": campaign,
+                "framework": framework,
+                "candidate_list": candidate_list,
+                "group": target.group,
+                "url": url,
+                "days": SignatureInvitation.VALIDITY_DAYS,
+            },
+        )
+    )
+    return invitation, token
+
+
+def invitation_get(token):
+    """The invitation of this token, or None (the hash is looked up, never the token)."""
+    return (
+        SignatureInvitation.objects.filter(token_hash=token_hash(token))
+        .select_related("target__campaign", "target__commune", "target__group", "candidate_list", "framework")
+        .first()
+    )
+
+
+@transaction.atomic
+def invitation_cancel(*, invitation):
+    if invitation.used_at is None and invitation.cancelled_at is None:
+        invitation.cancelled_at = timezone.now()
+        invitation.save(update_fields=["cancelled_at"])
+
+
+def _check_choices(framework, choices):
+    """choices: [(item, level or None, comment)] — items of the framework, levels of their item."""
+    if not choices:
+        raise CampaignsError(_("Choose at least one item."))
+    seen = set()
+    for item, level, comment in choices:
+        if item.framework_id != framework.pk:
+            raise CampaignsError(_("This item is not part of the framework."))
+        if item.pk in seen:
+            raise CampaignsError(_("An item is chosen twice."))
+        seen.add(item.pk)
+        if level is not None and level.item_id != item.pk:
+            raise CampaignsError(_("This ambition level does not belong to the item."))
+        if len(comment) > 1000:
+            raise CampaignsError(_("A comment is limited to 1000 characters."))
+
+
+def _commitment_create(*, target, framework, choices, channel, candidate_list=None, **fields):
+    _check_choices(framework, choices)
+    if not fields.get("signatory_name", "").strip() or not fields.get("signatory_role", "").strip():
+        raise CampaignsError(_("Give the signatory's name and role."))
+    if fields["signed_on"] > timezone.localdate():
+        raise CampaignsError(_("The date of signature cannot be in the future."))
+    if target.commitments.filter(
+        candidate_list=candidate_list, framework=framework, withdrawn_at__isnull=True
+    ).exists():
+        raise CampaignsError(_("This signatory has already signed this framework in this campaign."))
+    commitment = Commitment.objects.create(
+        target=target, framework=framework, channel=channel, candidate_list=candidate_list, **fields
+    )
+    bulk_create_with_history(
+        [
+            CommitmentItem(commitment=commitment, item=item, level=level, comment=comment.strip())
+            for item, level, comment in choices
+        ],
+        CommitmentItem,
+        default_user=fields.get("created_by"),
+    )
+    if candidate_list is not None and candidate_list.is_elected:
+        _mandate_create(commitment)
+    target_refresh(target)
+    return commitment
+
+
+@transaction.atomic
+def sign_online(*, token, choices, signatory_name, signatory_role, terms_accepted, site_url=""):
+    invitation = invitation_get(token)
+    if invitation is None or not invitation.is_usable:
+        raise CampaignsError(_("This link is invalid, expired or already used."))
+    invitation = SignatureInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_usable:
+        raise CampaignsError(_("This link is invalid, expired or already used."))
+    if not terms_accepted:
+        raise CampaignsError(_("Accept the publication terms to sign."))
+    commitment = _commitment_create(
+        target=invitation.target,
+        framework=invitation.framework,
+        candidate_list=invitation.candidate_list,
+        choices=choices,
+        channel=Commitment.Channel.ONLINE,
+        signatory_name=" ".join(signatory_name.split()),
+        signatory_role=" ".join(signatory_role.split()),
+        signed_on=timezone.localdate(),
+        terms_accepted_at=timezone.now(),
+    )
+    invitation.used_at = timezone.now()
+    invitation.commitment = commitment
+    invitation.save(update_fields=["used_at", "commitment"])
+    from .tasks import send_signature_confirmation
+
+    email, managers = invitation.email, [m.user.pk for m in _managers_emails(invitation.target)]
+    transaction.on_commit(
+        lambda: send_signature_confirmation.enqueue(
+            commitment_id=commitment.pk, email=email, manager_ids=managers, site_url=site_url
+        )
+    )
+    return commitment
+
+
+@transaction.atomic
+def paper_record(
+    *,
+    target,
+    framework,
+    choices,
+    signatory_name,
+    signatory_role,
+    signed_on,
+    scan=None,
+    candidate_list=None,
+    user=None,
+):
+    if not target.campaign.frameworks.filter(pk=framework.pk).exists():
+        raise CampaignsError(_("This framework is not proposed by the campaign."))
+    if candidate_list is not None and candidate_list.target_id != target.pk:
+        raise CampaignsError(_("This list is not one of this commune's."))
+    if target.campaign.is_election and candidate_list is None:
+        raise CampaignsError(_("Choose the list that signed."))
+    commitment = _commitment_create(
+        target=target,
+        framework=framework,
+        candidate_list=candidate_list,
+        choices=choices,
+        channel=Commitment.Channel.PAPER,
+        signatory_name=signatory_name,
+        signatory_role=signatory_role,
+        signed_on=signed_on,
+        created_by=user,
+    )
+    if scan:
+        commitment.scan = _named_by_content(scan, "bulletin")
+        commitment.save(update_fields=["scan"])
+    return commitment
+
+
+@transaction.atomic
+def deliberation_record(
+    *,
+    target,
+    framework,
+    choices,
+    reference,
+    adopted_on,
+    file=None,
+    user=None,
+    signatory_name="",
+    signatory_role="",
+):
+    """The municipality commits directly by a council deliberation: a commitment for the mandate."""
+    if not target.campaign.frameworks.filter(pk=framework.pk).exists():
+        raise CampaignsError(_("This framework is not proposed by the campaign."))
+    reference = " ".join(reference.split())
+    if not reference:
+        raise CampaignsError(_("Give the deliberation's reference."))
+    commitment = _commitment_create(
+        target=target,
+        framework=framework,
+        choices=choices,
+        channel=Commitment.Channel.DELIBERATION,
+        signatory_name=signatory_name
+        or _("Municipal council of %(commune)s") % {"commune": target.commune.display_name},
+        signatory_role=signatory_role or _("council deliberation"),
+        signed_on=adopted_on,
+        deliberation_reference=reference,
+        created_by=user,
+    )
+    if file:
+        commitment.deliberation_file = _named_by_content(file, "deliberation")
+        commitment.save(update_fields=["deliberation_file"])
+    _mandate_create(commitment)
+    return commitment
+
+
+def withdraw_get(token):
+    if not token:
+        return None
+    return (
+        Commitment.objects.filter(withdraw_token_hash=token_hash(token), withdrawn_at__isnull=True)
+        .select_related("target__campaign", "target__commune", "framework", "candidate_list")
+        .first()
+    )
+
+
+@transaction.atomic
+def commitment_withdraw(*, commitment, reason=""):
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if commitment.withdrawn_at is not None:
+        raise CampaignsError(_("This commitment is already withdrawn."))
+    commitment.withdrawn_at = timezone.now()
+    commitment.withdrawal_reason = " ".join(reason.split())[:500]
+    commitment.withdraw_token_hash = ""
+    commitment.save(update_fields=["withdrawn_at", "withdrawal_reason", "withdraw_token_hash"])
+    MandateCommitment.objects.filter(commitment=commitment).delete()
+    target_refresh(commitment.target)
+    return commitment
+
+
+# Election results -----------------------------------------------------------------
+
+
+def _mandate_create(commitment):
+    campaign = commitment.target.campaign
+    MandateCommitment.objects.get_or_create(
+        commitment=commitment,
+        defaults={
+            "commune_id": commitment.target.commune_id,
+            "campaign": campaign,
+            "start_year": campaign.mandate_start,
+            "end_year": campaign.mandate_end,
+        },
+    )
+
+
+@transaction.atomic
+def mark_elected(*, target, candidate_list):
+    """The elected list: its signed commitments become the commune's for the mandate.
+    Marking another list corrects a mistake; `None` clears the result."""
+    if not target.campaign.is_election:
+        raise CampaignsError(_("A mid-mandate campaign has no election."))
+    if candidate_list is not None and candidate_list.target_id != target.pk:
+        raise CampaignsError(_("This list is not one of this commune's."))
+    for other in target.lists.filter(is_elected=True).exclude(pk=getattr(candidate_list, "pk", None)):
+        other.is_elected = False
+        other.save(update_fields=["is_elected"])
+    MandateCommitment.objects.filter(
+        commitment__target=target, commitment__candidate_list__isnull=False
+    ).exclude(commitment__candidate_list=candidate_list).delete()
+    if candidate_list is None:
+        return 0
+    if not candidate_list.is_elected:
+        candidate_list.is_elected = True
+        candidate_list.save(update_fields=["is_elected"])
+    commitments = list(
+        candidate_list.commitments.filter(withdrawn_at__isnull=True).select_related("target__campaign")
+    )
+    for commitment in commitments:
+        _mandate_create(commitment)
+    return len(commitments)

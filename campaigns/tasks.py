@@ -1,0 +1,50 @@
+"""Background tasks of campaigns: the confirmation of a signed bulletin, with its PDF."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django_tasks import task
+
+from actors.models import new_token
+from core.emails import email_send
+
+from . import queries
+from .models import Commitment
+from .pdf import render_pdf
+
+
+@task()
+def send_signature_confirmation(*, commitment_id, email, manager_ids, site_url):
+    """Email the signatory their bulletin as a PDF with a link to withdraw it, and tell
+    the group's coordinators. The withdrawal token is made here, so that the task's
+    stored arguments never hold it; only its hash is kept."""
+    commitment = queries.commitment_for_document(commitment_id)
+    if commitment is None or commitment.withdrawn_at is not None:
+        return 0
+    token, hashed = new_token()
+    Commitment.objects.filter(pk=commitment.pk).update(withdraw_token_hash=hashed)
+    withdraw_url = site_url + reverse("campaigns:withdraw", args=[token])
+    target_url = site_url + commitment.target.get_absolute_url()
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"commitment": commitment, "withdraw_url": withdraw_url, "target_url": target_url}
+        pdf = render_pdf("campaigns/bulletin_pdf.html", {**context, "items": commitment.items.all()})
+        subject = render_to_string("campaigns/emails/signature_confirmation_subject.txt", context).strip()
+        body = render_to_string("campaigns/emails/signature_confirmation_body.txt", context)
+    message = EmailMultiAlternatives(
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.splitlines()),
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email],
+    )
+    message.attach(f"bulletin-{commitment.target.commune.code}-{commitment.pk}.pdf", pdf, "application/pdf")
+    sent = message.send()
+    for user in get_user_model().objects.filter(pk__in=manager_ids, is_active=True):
+        email_send(
+            template="campaigns/emails/signature_notification",
+            to=user,
+            context={"commitment": commitment, "url": target_url},
+        )
+    return sent

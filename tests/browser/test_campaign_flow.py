@@ -1,0 +1,370 @@
+"""A campaign, end to end in French: a partner coordinator creates it, a local group
+takes on Saint-Denis, adds a candidate list and sends the signature invitation; the
+head of the list signs online without an account; the group records the elected list;
+everyone sees the commune committed on the campaign page (list and map), on the page
+of the commune and on the page of the item.
+
+Several people act at once, each in a browser context of their own. The live server
+runs in a thread of this process and sends its emails at once (immediate task backend)
+to pytest-django's in-memory backend: they land in django.core.mail.outbox.
+
+The French catalogue of the campaigns app is still being written: where a text may
+still be English, the selectors accept both (the French first)."""
+
+import re
+import time
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from allauth.mfa.utils import decrypt
+from django.core import mail
+from playwright.sync_api import expect
+
+from actors.models import Membership, Organization
+from campaigns import services
+from campaigns.models import CandidateList, Commitment, MandateCommitment, Target
+from core.testing import PASSWORD, make_group, make_partner_coordinator, make_user
+from frameworks.models import Framework
+from frameworks.services import frameworks_load
+from territories.models import Commune
+
+pytestmark = pytest.mark.browser
+
+TOTP_PERIOD = 30
+PACTE = "pacte-pour-la-transition"
+
+
+def text(*alternatives, exact=False):
+    """A pattern matching any of the texts (French first, then English)."""
+    body = "|".join(alternatives)
+    return re.compile(f"^(?:{body})$" if exact else f"(?:{body})", re.IGNORECASE)
+
+
+# The same helpers as test_people_flow.py ----------------------------------------
+
+
+def totp_secret(user):
+    return decrypt(Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"])
+
+
+def totp_code(secret):
+    """The code the authenticator app shows now (allauth accepts the current period only)."""
+    if TOTP_PERIOD - time.time() % TOTP_PERIOD < 3:
+        time.sleep(TOTP_PERIOD - time.time() % TOTP_PERIOD + 0.1)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // TOTP_PERIOD))
+
+
+def email_to(address, subject):
+    """The only email sent to `address` whose subject matches `subject`."""
+    found = [message for message in mail.outbox if address in message.to and subject.search(message.subject)]
+    assert len(found) == 1, f"{len(found)} email(s) to {address} about {subject.pattern!r}: " + ", ".join(
+        f"{message.to} {message.subject!r}" for message in mail.outbox
+    )
+    return found[0]
+
+
+def link_in(message, browsing, path_prefix):
+    """The path of the link to `path_prefix` in an email; it must lead to this site."""
+    match = re.search(r"(https?://[^/\s]+)(" + re.escape(path_prefix) + r"\S*)", message.body)
+    assert match, f"No link to {path_prefix} in:\n{message.body}"
+    assert match.group(1) == browsing.origin, f"The link leads to {match.group(1)}, not {browsing.origin}."
+    return match.group(2)
+
+
+def submit(browsing, control):
+    """Click a button (or a link) that loads another page, then check that page."""
+    with browsing.page.expect_navigation():
+        control.click()
+    browsing.check_page()
+    return browsing.page
+
+
+def press_enter(browsing, field):
+    """Send a form from the keyboard: Enter in one of its text fields."""
+    with browsing.page.expect_navigation():
+        field.press("Enter")
+    browsing.check_page()
+    return browsing.page
+
+
+def log_in(browsing, email, *, totp=None):
+    page = browsing.page
+    expect(page.locator("h1")).to_have_text("Connexion")
+    form = page.locator("main form")
+    form.get_by_label("Courriel").fill(email)
+    form.get_by_label("Mot de passe").fill(PASSWORD)
+    page = submit(browsing, form.get_by_role("button", name="Connexion"))
+    if totp:
+        expect(page).to_have_url(re.compile("/compte/2fa/authenticate/$"))
+        form = page.locator("main form").first
+        form.get_by_label("Code").fill(totp_code(totp))
+        page = submit(browsing, form.get_by_role("button", name="Connexion"))
+    return page
+
+
+def section(page, heading):
+    """The <section> headed `heading` (a pattern)."""
+    return page.locator("main section").filter(has=page.get_by_role("heading", name=heading))
+
+
+# Texts of the campaign pages ------------------------------------------------------
+
+COMMITTED = text("Engagée", "Committed", exact=True)
+MAP_LOADED = text(r"1 communes? affichées? sur la carte\.", r"1 communes? shown on the map\.", exact=True)
+
+
+@pytest.fixture
+def frameworks(territories):
+    """The frameworks of frameworks/data/, loaded again (the live server's tests flush
+    the tables); their publishers, the national partners, exist again by then."""
+    frameworks_load()
+
+
+def test_a_group_has_a_list_sign_the_pacte_online_and_the_elected_commune_shows_committed(
+    open_browsing, frameworks
+):
+    coordinator, member, head_of_list, visitor = (open_browsing() for _ in range(4))
+    pacte_coordinator = make_partner_coordinator(
+        "coordination@pacte.example.org", partner=PACTE, display_name="Coordination Pacte"
+    )
+    awa = make_user("awa@example.org", display_name="Awa")
+    group = make_group("Accueil Saint-Denis", coordinator=make_user("fondatrice@example.org"))
+    Membership.objects.create(user=awa, organization=group, role=Membership.Role.MEMBER)
+
+    # The Pacte coordinator signs in with their second factor and creates the campaign.
+    coordinator.open("/compte/login/?next=/campagnes/nouvelle/")
+    page = log_in(coordinator, "coordination@pacte.example.org", totp=totp_secret(pacte_coordinator))
+    expect(page).to_have_url(coordinator.url("/campagnes/nouvelle/"))
+    expect(page.locator("h1")).to_have_text(text("Créer une campagne", "Create a campaign", exact=True))
+    form = page.locator("main form")
+    form.get_by_label(text("^Titre", "^Title")).fill("Municipales 2026")
+    form.get_by_label(text("^Type", "^Kind")).select_option(value="election")
+    form.get_by_role("group", name=text("Référentiels", "Frameworks")).get_by_label(
+        "Pacte pour la Transition", exact=True
+    ).check()
+    form.get_by_role("group", name=text("Partenaires", "partners")).get_by_label(
+        "Pacte pour la Transition (Collectif pour une Transition Citoyenne)"
+    ).check()
+    form.get_by_label(text("premier tour", "first round")).fill("2026-03-15")
+    page = submit(coordinator, form.get_by_role("button", name="Enregistrer"))
+    expect(page).to_have_url(coordinator.url("/campagnes/municipales-2026/"))
+    expect(page.locator("h1")).to_have_text("Municipales 2026")
+    expect(page.locator(".messages")).to_contain_text(text("campagne est créée", "campaign is created"))
+    expect(page.locator("main")).to_contain_text("15 mars 2026")
+    campaign_path = "/campagnes/municipales-2026/"
+
+    # A member of the Saint-Denis group signs in and takes on the commune; the form
+    # goes with Enter from the commune field.
+    member.open("/compte/login/")
+    log_in(member, "awa@example.org")
+    page = member.open(campaign_path)
+    page = submit(member, page.get_by_role("link", name=text("Suivre une commune", "Follow a commune")))
+    form = page.locator("main form")
+    expect(form.get_by_label(text("Groupe local", "Local group"))).to_have_value(str(group.pk))
+    commune = form.get_by_label(text("^Commune"))
+    commune.fill("93066")
+    page = press_enter(member, commune)
+    target_path = campaign_path + "communes/93066/"
+    expect(page).to_have_url(member.url(target_path))
+    expect(page.locator("h1")).to_have_text("Saint-Denis (93)")
+    expect(page.locator("main")).to_contain_text("Accueil Saint-Denis")
+
+    # They add the candidate list of the head of list...
+    lists = section(page, text("Listes candidates", "Candidate lists"))
+    lists.get_by_label(text("Nom de la liste", "List name")).fill("Saint-Denis Ensemble")
+    lists.get_by_label(text("Tête de liste", "Head of list")).fill("Marie Curie")
+    lists.get_by_label(text("contact")).fill("tete@example.org")
+    page = submit(member, lists.get_by_role("button", name=text("Ajouter la liste", "Add the list")))
+    expect(page).to_have_url(member.url(target_path + "#listes"))
+    expect(page.locator(".messages")).to_contain_text(text("liste est ajoutée", "list is added"))
+    expect(
+        section(page, text("Listes candidates", "Candidate lists")).get_by_role("listitem")
+    ).to_contain_text("Saint-Denis Ensemble — Marie Curie · tete@example.org")
+    candidate_list = CandidateList.objects.get(name="Saint-Denis Ensemble")
+
+    # ...and send its head the invitation to sign the Pacte online.
+    invitation = section(page, text("Signature en ligne", "Online signature"))
+    expect(invitation.get_by_label(text("^Liste", "^List"))).to_have_value(str(candidate_list.pk))
+    pacte = Framework.objects.get(slug=PACTE)
+    expect(invitation.get_by_label(text("Référentiel", "Framework"))).to_have_value(str(pacte.pk))
+    invitation.get_by_label(text("signataire", "signatory")).fill("tete@example.org")
+    page = submit(member, invitation.get_by_role("button", name="Envoyer l’invitation"))
+    expect(page).to_have_url(member.url(target_path + "#invitations"))
+    expect(page.locator(".messages")).to_contain_text(text("invitation .*est envoyée", "invitation is sent"))
+    expect(
+        section(page, text("Signature en ligne", "Online signature")).get_by_role("listitem")
+    ).to_contain_text("tete@example.org — Pacte (Saint-Denis Ensemble)")
+    page = submit(member, page.get_by_role("button", name="Se déconnecter"))
+
+    # The head of list, who has no account, follows the link of the email.
+    message = email_to("tete@example.org", text("à signer", "to sign"))
+    assert "Accueil Saint-Denis" in message.body and "Saint-Denis Ensemble" in message.body
+    page = head_of_list.open(link_in(message, head_of_list, "/signer/"))
+    expect(page.locator("h1")).to_have_text(
+        text("Signer le bulletin d[’']engagement", "Sign the bulletin of commitment", exact=True)
+    )
+    expect(page.locator("main")).to_contain_text("Saint-Denis Ensemble")
+    form = page.locator("main form")
+    form.get_by_role("checkbox", name=re.compile(r"^26\b")).check()
+    measure_07 = form.locator(".item-choice").filter(
+        has=page.get_by_role("checkbox", name=re.compile(r"^07\b"))
+    )
+    measure_07.get_by_role("checkbox").check()
+    level = measure_07.get_by_label(text("Niveau d[’']ambition", "Ambition level"))
+    level.select_option(index=1)
+    chosen_level = level.locator("option:checked").inner_text()
+    form.get_by_label(text("Votre nom", "Your name")).fill("Marie Curie")
+    form.get_by_label(text("Votre qualité", "Votre rôle", "Your role")).fill(
+        "tête de la liste Saint-Denis Ensemble"
+    )
+    terms = form.get_by_role("checkbox", name=text("J[’']accepte", "I accept"))
+    terms.focus()
+    terms.press("Space")
+    expect(terms).to_be_checked()
+    page = submit(head_of_list, form.get_by_role("button", name=text("Signer", "Sign", exact=True)))
+    expect(page.locator("h1")).to_have_text(text("Merci", "Thank you"))
+    commitment = Commitment.objects.get(signatory_name="Marie Curie")
+    assert sorted(commitment.items.values_list("item__code", flat=True)) == ["07", "26"]
+    assert commitment.items.get(item__code="07").level.title == chosen_level
+
+    # The confirmation email brings the signed bulletin as a PDF.
+    confirmation = email_to(
+        "tete@example.org", text("bulletin d[’']engagement signé", "signed bulletin of commitment")
+    )
+    ((name, content, mimetype),) = confirmation.attachments
+    assert name.endswith(".pdf") and mimetype == "application/pdf"
+    assert content.startswith(b"%PDF")
+
+    # The group member signs in again and records the elected list.
+    member.open("/compte/login/")
+    log_in(member, "awa@example.org")
+    page = member.open(target_path)
+    result = section(page, text("Résultat", "Election result"))
+    result.get_by_label(text("Liste élue", "Elected list")).select_option(label="Saint-Denis Ensemble")
+    page = submit(
+        member, result.get_by_role("button", name=text("Enregistrer le résultat", "Record the result"))
+    )
+    expect(page).to_have_url(member.url(target_path + "#resultat"))
+    expect(page.locator(".messages")).to_contain_text(text("liste élue", "elected list"))
+    assert MandateCommitment.objects.filter(commitment=commitment, commune__code="93066").exists()
+
+    # Anyone sees the commune committed on the campaign page: in the list, and on the map.
+    with visitor.page.expect_response(visitor.url(campaign_path + "carte.json")) as map_data:
+        page = visitor.open(campaign_path)
+    assert map_data.value.ok and len(map_data.value.json()["points"]) == 1
+    expect(page.locator(".map-status")).to_have_text(MAP_LOADED)
+    expect(page.locator("#campaign-map canvas")).to_have_count(1)
+    row = page.locator("#communes ~ .table-scroll tbody tr").filter(has_text="Saint-Denis")
+    expect(row).to_have_count(1)
+    expect(row.locator(".status")).to_have_text(COMMITTED)
+    expect(row).to_contain_text("Saint-Denis Ensemble")
+    expect(row).to_contain_text("Marie Curie")
+    expect(row.get_by_role("link", name="Accueil Saint-Denis")).to_be_visible()
+    visitor.check_page()
+
+    # The page of the commune shows the campaign, the signatory and the items.
+    page = submit(visitor, row.get_by_role("link", name="Saint-Denis", exact=True))
+    expect(page).to_have_url(visitor.url(target_path))
+    page = visitor.open("/communes/93066/")
+    campaigns = section(page, text("Engagements et campagnes", "Commitments and campaigns"))
+    expect(campaigns).to_contain_text("Municipales 2026")
+    expect(campaigns).to_contain_text("Marie Curie")
+    expect(
+        campaigns.get_by_role("link", name=re.compile(r"^26 Dispositifs publics de premier accueil"))
+    ).not_to_have_count(0)
+    expect(campaigns.get_by_role("link", name=re.compile(r"^07 Alimentation bio"))).not_to_have_count(0)
+
+    # The page of item 26 lists Saint-Denis among the communes committed to it.
+    page = visitor.open(f"/referentiels/{PACTE}/engagements/26/")
+    committed = section(page, text("Communes engagées", "Communes committed"))
+    expect(committed.get_by_role("link", name="Saint-Denis", exact=True)).to_be_visible()
+    expect(committed).to_contain_text("2026–2032, Municipales 2026")
+
+
+def phone_fits(page):
+    """The page does not scroll sideways on a 360 px wide phone; else, name the culprits
+    (the outermost elements that stick out)."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    culprits = page.evaluate(
+        """() => Array.from(document.querySelectorAll("body *"))
+            .filter((e) => e.checkVisibility() && !e.closest(".leaflet-container")
+                && e.getBoundingClientRect().right > 360
+                && e.parentElement.getBoundingClientRect().right <= 360)
+            .map((e) => `<${e.tagName.toLowerCase()} class="${e.className}"> ${Math.round(e.getBoundingClientRect().right)} px`)"""
+    )
+    assert width <= 360, f"{page.url} scrolls sideways: {width} px wide in a 360 px viewport.\n" + "\n".join(
+        culprits
+    )
+
+
+@pytest.fixture
+def invited(frameworks):
+    """A campaign, a group following Saint-Denis, a list, and the token of the pending
+    invitation of its head to sign the Pacte."""
+    pacte_coordinator = make_partner_coordinator("coordination@pacte.example.org", partner=PACTE)
+    awa = make_user("awa@example.org", display_name="Awa")
+    group = make_group("Accueil Saint-Denis", coordinator=awa)
+    pacte = Framework.objects.get(slug=PACTE)
+    campaign = services.campaign_create(
+        user=pacte_coordinator,
+        title="Municipales 2026",
+        kind="election",
+        frameworks=[pacte],
+        organizers=[Organization.objects.get(slug=PACTE)],
+    )
+    target = services.target_take_on(
+        campaign=campaign, commune=Commune.objects.get(code="93066"), group=group, user=awa
+    )
+    candidate_list = services.list_add(
+        target=target, name="Saint-Denis Ensemble", head_name="Marie Curie", email="tete@example.org"
+    )
+    _invitation, token = services.invitation_send(
+        target=target, framework=pacte, candidate_list=candidate_list, email="tete@example.org", sent_by=awa
+    )
+    return target, token
+
+
+def on_a_phone(open_browsing):
+    phone = open_browsing()
+    phone.page.set_viewport_size({"width": 360, "height": 640})
+    return phone
+
+
+def sign_on(phone, token):
+    page = phone.open(f"/signer/{token}/")
+    phone_fits(page)
+    form = page.locator("main form")
+    form.get_by_role("checkbox", name=re.compile(r"^26\b")).check()
+    form.get_by_label(text("Votre nom", "Your name")).fill("Marie Curie")
+    form.get_by_label(text("Votre qualité", "Votre rôle", "Your role")).fill("tête de liste")
+    form.get_by_role("checkbox", name=text("J[’']accepte", "I accept")).check()
+    button = form.get_by_role("button", name=text("Signer", "Sign", exact=True))
+    button.scroll_into_view_if_needed()
+    expect(button).to_be_in_viewport()
+    page = submit(phone, button)
+    expect(page.locator("h1")).to_have_text(text("Merci", "Thank you"))
+    phone_fits(page)
+
+
+def test_the_head_of_list_signs_on_a_small_phone(open_browsing, invited):
+    target, token = invited
+    sign_on(on_a_phone(open_browsing), token)
+    target.refresh_from_db()
+    assert target.status == Target.Status.COMMITTED
+
+
+def test_the_campaign_page_fits_a_small_phone(open_browsing, invited):
+    target, token = invited
+    phone = on_a_phone(open_browsing)
+    sign_on(phone, token)
+    page = phone.open(target.campaign.get_absolute_url())
+    expect(page.locator(".map-status")).to_have_text(MAP_LOADED)
+    map_box = page.locator("#campaign-map").bounding_box()
+    assert map_box["x"] >= 0 and map_box["x"] + map_box["width"] <= 360
+    row = page.locator("#communes ~ .table-scroll tbody tr").filter(has_text="Saint-Denis")
+    row.scroll_into_view_if_needed()
+    expect(row.locator(".status")).to_have_text(COMMITTED)
+    expect(row.get_by_role("link", name="Saint-Denis", exact=True)).to_be_in_viewport()
+    phone.check_page()
+    phone_fits(page)
