@@ -350,3 +350,47 @@ class MandateCommitment(models.Model):
 
     def __str__(self):
         return f"{self.commune} {self.start_year}–{self.end_year}"
+
+
+def import_upload_to(instance, filename):
+    return random_name("imports", filename)
+
+
+class ImportJob(models.Model):
+    """A spreadsheet checked by a dry run, then applied by the task worker."""
+
+    class Status(models.TextChoices):
+        CHECKED = "checked", _("checked, not applied")
+        QUEUED = "queued", _("waiting to be applied")
+        RUNNING = "running", _("being applied")
+        DONE = "done", _("applied")
+        FAILED = "failed", _("refused, nothing written")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="import_jobs")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    file = models.FileField(upload_to=import_upload_to, blank=True)
+    filename = models.CharField(_("file"), max_length=200)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CHECKED)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)  # [[line, column, message]] (first 200)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(_("checked on"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("spreadsheet import")
+        verbose_name_plural = _("spreadsheet imports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.filename} → {self.campaign}"
+
+    def get_absolute_url(self):
+        return reverse("campaigns:import_job", args=[self.campaign.slug, self.pk])
+
+    @property
+    def is_pending(self):
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

@@ -25,6 +25,7 @@ from .models import (
     CandidateList,
     Commitment,
     CommitmentItem,
+    ImportJob,
     MandateCommitment,
     SignatureInvitation,
     Step,
@@ -643,3 +644,88 @@ def mark_elected(*, target, candidate_list):
     for commitment in commitments:
         _mandate_create(commitment)
     return len(commitments)
+
+
+# Spreadsheet imports -----------------------------------------------------------------
+
+
+def import_job_check(*, campaign, user, upload):
+    """Dry run of a spreadsheet. When it has no error, the file is kept as a job that
+    `import_job_queue` hands to the task worker. Raises imports.ImportFileError."""
+    from . import imports
+
+    report = imports.import_check(upload, campaign=campaign)
+    if not report.ok:
+        return report, None
+    with transaction.atomic():
+        # This user's earlier checked files for the campaign were never applied: forget them.
+        for old in ImportJob.objects.filter(
+            campaign=campaign, created_by=user, status=ImportJob.Status.CHECKED
+        ):
+            old.file.delete(save=False)
+            old.delete()
+        upload.seek(0)
+        job = ImportJob(
+            campaign=campaign,
+            created_by=user,
+            filename=upload.name[-200:],
+            row_count=len(report.rows),
+            counts=dict(report.counts),
+        )
+        job.file.save(upload.name, upload, save=False)
+        job.save()
+    return report, job
+
+
+@transaction.atomic
+def import_job_queue(*, job):
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status != ImportJob.Status.CHECKED:
+        raise CampaignsError(_("This import was already applied or refused."))
+    job.status = ImportJob.Status.QUEUED
+    job.save(update_fields=["status"])
+    from .tasks import apply_import
+
+    transaction.on_commit(lambda: apply_import.enqueue(job_id=job.pk))
+    return job
+
+
+def import_job_run(job_id):
+    """Apply a queued import (run by the task worker): everything or nothing."""
+    from django.core.files import File
+
+    from . import imports
+
+    with transaction.atomic():
+        job = (
+            ImportJob.objects.select_for_update()
+            .select_related("campaign", "created_by")
+            .filter(pk=job_id, status=ImportJob.Status.QUEUED)
+            .first()
+        )
+        if job is None:
+            return None
+        job.status = ImportJob.Status.RUNNING
+        job.save(update_fields=["status"])
+    try:
+        with job.file.storage.open(job.file.name, "rb") as handle:
+            report = imports.import_apply(
+                File(handle, name=job.filename), campaign=job.campaign, user=job.created_by
+            )
+    except imports.ImportRefused as refused:
+        job.status = ImportJob.Status.FAILED
+        job.message = str(refused)
+        job.counts = dict(refused.report.counts)
+        job.errors = [
+            [row.line, column, message] for row in refused.report.errors for column, message in row.errors
+        ][:200]
+    except (imports.ImportFileError, OSError) as error:
+        job.status = ImportJob.Status.FAILED
+        job.message = str(error)
+    else:
+        job.status = ImportJob.Status.DONE
+        job.counts = dict(report.counts)
+    job.file.delete(save=False)
+    job.finished_at = timezone.now()
+    job.save()
+    return job

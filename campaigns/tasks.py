@@ -48,3 +48,12 @@ def send_signature_confirmation(*, commitment_id, email, manager_ids, site_url):
             context={"commitment": commitment, "url": target_url},
         )
     return sent
+
+
+@task()
+def apply_import(*, job_id):
+    """Apply a checked spreadsheet (campaigns.services.import_job_run)."""
+    from .services import import_job_run
+
+    job = import_job_run(job_id)
+    return job.status if job else None

@@ -15,6 +15,7 @@ urlpatterns = [
     re_path(r"^campagnes/(?P<slug>[-\w]+)/export\.(?P<fmt>csv|xlsx)$", views.campaign_export, name="export"),
     path("campagnes/<slug:slug>/suivre/", views.target_take_on, name="take_on"),
     path("campagnes/<slug:slug>/import/", views.import_view, name="import"),
+    path("campagnes/<slug:slug>/import/<int:job_id>/", views.import_job, name="import_job"),
     re_path(
         r"^campagnes/(?P<slug>[-\w]+)/import/modele\.(?P<fmt>csv|xlsx)$",
         views.import_template,

@@ -4,7 +4,6 @@ import io
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from actors.rules import _partner_ids
 from core.history import history_entries
 from core.permissions import require, site_url
-from core.uploads import random_name
 from frameworks.models import Framework, Item
 from territories.queries import DEPARTMENT_CODE, clean_query
 
@@ -33,7 +31,7 @@ from .forms import (
     TakeOnForm,
     WithdrawForm,
 )
-from .models import CandidateList, Commitment, CommitmentItem, SignatureInvitation, Step, Target
+from .models import CandidateList, Commitment, CommitmentItem, ImportJob, SignatureInvitation, Step, Target
 from .pdf import render_pdf
 
 PAGE_SIZE = 50
@@ -733,8 +731,6 @@ def withdraw(request, token):
 
 # Spreadsheet import ---------------------------------------------------------------
 
-IMPORT_SESSION_KEY = "campaign_import"
-
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -742,35 +738,18 @@ def import_view(request, slug):
     campaign = _campaign(slug)
     require(request, "campaigns.import_commitments", campaign)
     form = ImportForm()
-    report = None
-    pending = request.session.get(IMPORT_SESSION_KEY, {})
+    report = job = None
     if request.method == "POST" and request.POST.get("action") == "apply":
-        path, name = pending.get("path"), pending.get("name")
-        if pending.get("campaign") != campaign.pk or not path or not default_storage.exists(path):
-            messages.error(request, _("Upload the file again: the checked file is no longer available."))
-            return redirect("campaigns:import", slug=campaign.slug)
-        with default_storage.open(path, "rb") as handle:
-            handle.name = name
-            try:
-                report = imports.import_apply(handle, campaign=campaign, user=request.user)
-            except imports.ImportFileError as error:
-                form.add_error(None, str(error))
-            except imports.ImportRefused as refused:
-                report = refused.report
-            else:
-                default_storage.delete(path)
-                request.session.pop(IMPORT_SESSION_KEY, None)
-                messages.success(
-                    request,
-                    _("Import done: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
-                    % {
-                        "created": report.counts.get("create", 0),
-                        "updated": report.counts.get("update", 0),
-                        "unchanged": report.counts.get("unchanged", 0),
-                    },
-                )
-                return redirect(campaign)
-    elif request.method == "POST":
+        job_id = request.POST.get("job", "")
+        job = get_object_or_404(
+            ImportJob, pk=int(job_id) if job_id.isdigit() else 0, campaign=campaign, created_by=request.user
+        )
+        try:
+            services.import_job_queue(job=job)
+        except services.CampaignsError as error:
+            messages.error(request, str(error))
+        return redirect(job)
+    if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
@@ -778,26 +757,34 @@ def import_view(request, slug):
                 form.add_error("file", _("This file is too large: 10 MB at most."))
             else:
                 try:
-                    report = imports.import_check(upload, campaign=campaign)
+                    report, job = services.import_job_check(
+                        campaign=campaign, user=request.user, upload=upload
+                    )
                 except imports.ImportFileError as error:
                     form.add_error("file", str(error))
-                else:
-                    if report.ok:
-                        old = pending.get("path")
-                        if old and default_storage.exists(old):
-                            default_storage.delete(old)
-                        upload.seek(0)
-                        path = default_storage.save(random_name("imports", upload.name), upload)
-                        request.session[IMPORT_SESSION_KEY] = {
-                            "campaign": campaign.pk,
-                            "path": path,
-                            "name": upload.name,
-                        }
     return render(
         request,
         "campaigns/import.html",
-        {"campaign": campaign, "form": form, "report": report, "columns": imports.COLUMNS},
+        {
+            "campaign": campaign,
+            "form": form,
+            "report": report,
+            "job": job,
+            "columns": imports.COLUMNS,
+            "jobs": campaign.import_jobs.select_related("created_by").exclude(
+                status=ImportJob.Status.CHECKED
+            )[:10],
+        },
     )
+
+
+@login_required
+@require_GET
+def import_job(request, slug, job_id):
+    campaign = _campaign(slug)
+    job = get_object_or_404(ImportJob.objects.select_related("created_by"), pk=job_id, campaign=campaign)
+    require(request, "campaigns.import_commitments", campaign)
+    return render(request, "campaigns/import_job.html", {"campaign": campaign, "job": job})
 
 
 @login_required

@@ -65,6 +65,7 @@ from campaigns.models import (
     Campaign,
     CandidateList,
     Commitment,
+    ImportJob,
     MandateCommitment,
     SignatureInvitation,
     Step,
@@ -160,6 +161,14 @@ def org_url(slug, suffix=""):
 def refreshed(instance):
     instance.refresh_from_db()
     return instance
+
+
+def add_checked_import(world):
+    """A spreadsheet checked by the partner coordinator, waiting to be applied."""
+    _report, job = campaigns.import_job_check(
+        campaign=world.campaign, user=world.user("partner_coordinator"), upload=import_file(world)
+    )
+    world.extra["job"] = job
 
 
 def add_pending_invitation(world):
@@ -869,10 +878,23 @@ ROWS = [
         "POST",
         url=lambda w: campaign_url(w, "import/"),
         data=lambda w: {"file": import_file(w)},
-        # A valid file is checked (the report, 200) and kept for the "apply" step.
+        # A valid file is checked (the report, 200) and kept as a job for the "apply" step.
         expect=organisers(),
         allow_status=200,
-        effect=lambda c: c.client.session.get("campaign_import", {}).get("campaign") == c.world.campaign.pk,
+        effect=lambda c: ImportJob.objects.filter(
+            campaign=c.world.campaign, created_by=c.user, status=ImportJob.Status.CHECKED
+        ).exists(),
+    ),
+    Row(
+        "apply_commitments_import",
+        "POST",
+        url=lambda w: campaign_url(w, "import/"),
+        setup=add_checked_import,
+        data=lambda w: {"action": "apply", "job": w.extra["job"].pk},
+        # Only the coordinator who checked the file applies it: staff, who may import, get 404.
+        expect=matrix(DENY, anonymous=LOGIN, partner_coordinator=ALLOW, staff=deny(404)),
+        # Queued for the task worker (the test's transaction never commits, so it stays queued).
+        effect=lambda c: refreshed(c.world.extra["job"]).status == ImportJob.Status.QUEUED,
     ),
     Row(
         "sign_by_invitation_link",
@@ -990,6 +1012,14 @@ ROWS = [
         url=lambda w: campaign_url(w, "import/modele.csv"),
         expect=organisers(),
         effect=lambda c: c.response.status_code == 200 and b"code_insee" in c.response.content,
+    ),
+    Row(
+        "import_job_page",
+        "GET",
+        url=lambda w: campaign_url(w, f"import/{w.extra['job'].pk}/"),
+        setup=add_checked_import,
+        expect=organisers(),
+        effect=listed(lambda w: w.extra["job"].filename),
     ),
 ]
 

@@ -1,0 +1,140 @@
+"""The spreadsheet import through the web: a dry run keeps the file as a job, the task
+worker applies it (everything or nothing), and the job's page tells what happened."""
+
+import pytest
+from django.core.files.storage import default_storage
+
+from actors.models import Organization
+from campaigns import services
+from campaigns.models import Campaign, CandidateList, Commitment, ImportJob, Target
+from core.testing import browser, make_partner_coordinator
+from frameworks.models import Framework
+from territories.models import Commune
+
+from .test_imports import csv_upload, line, snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def coordinator():
+    return make_partner_coordinator("coordination@example.org")
+
+
+@pytest.fixture
+def campaign(coordinator):
+    return services.campaign_create(
+        user=coordinator,
+        title="Municipales 2026",
+        kind=Campaign.Kind.ELECTION,
+        frameworks=[Framework.objects.get(slug="pacte-pour-la-transition", is_current=True)],
+        organizers=[Organization.objects.get(slug="egm")],
+    )
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def check(client, campaign, upload):
+    return client.post(campaign.get_absolute_url() + "import/", {"file": upload})
+
+
+def apply(client, campaign, job, capture):
+    with capture(execute=True):
+        return client.post(campaign.get_absolute_url() + "import/", {"action": "apply", "job": job.pk})
+
+
+def test_check_then_apply_through_the_task(campaign, coordinator, django_capture_on_commit_callbacks):
+    client = browser(coordinator)
+    response = check(
+        client, campaign, csv_upload([line(), line(code_insee="01001", commune="", departement="")])
+    )
+    assert response.status_code == 200
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.CHECKED and job.row_count == 2
+    path = job.file.name
+    assert path.startswith("imports/") and default_storage.exists(path)
+    assert not Target.objects.filter(campaign=campaign).exists()  # a dry run writes nothing
+
+    response = apply(client, campaign, job, django_capture_on_commit_callbacks)
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE
+    assert job.counts["create"] == 2 and job.finished_at is not None
+    assert not default_storage.exists(path) and not job.file  # the file goes once applied
+    assert (
+        Commitment.objects.filter(target__campaign=campaign, channel=Commitment.Channel.IMPORT).count() == 2
+    )
+
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "2 créés" in page or "2 created" in page
+    assert 'http-equiv="refresh"' not in page
+    # Applying twice is refused and changes nothing.
+    before = snapshot()
+    apply(client, campaign, job, django_capture_on_commit_callbacks)
+    assert snapshot() == before
+
+
+def test_a_file_refused_when_applied_writes_nothing(
+    campaign, coordinator, django_capture_on_commit_callbacks
+):
+    """Between the check and the task, another list of the commune was recorded as elected:
+    the task refuses the whole file and the job lists the row's error."""
+    client = browser(coordinator)
+    check(
+        client, campaign, csv_upload([line(elue="oui"), line(code_insee="01001", commune="", departement="")])
+    )
+    job = ImportJob.objects.get()
+    target = services.target_take_on(
+        campaign=campaign, commune=Commune.objects.get(code="93066"), group=None, user=coordinator
+    )
+    other = services.list_add(target=target, name="Autre liste", head_name="Louise Michel")
+    services.mark_elected(target=target, candidate_list=other)
+    before = snapshot()
+    apply(client, campaign, job, django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert job.errors and job.errors[0][0] == 2  # the first data row
+    assert snapshot() == before
+    assert not CandidateList.objects.filter(target__commune__code="01001").exists()
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "Autre liste" in page
+
+
+def test_a_new_check_forgets_the_previous_unapplied_file(campaign, coordinator):
+    client = browser(coordinator)
+    check(client, campaign, csv_upload([line()]))
+    first = ImportJob.objects.get()
+    check(client, campaign, csv_upload([line(code_insee="01001", commune="", departement="")]))
+    assert not ImportJob.objects.filter(pk=first.pk).exists()
+    assert not default_storage.exists(first.file.name)
+    assert ImportJob.objects.count() == 1
+
+
+def test_a_file_with_errors_keeps_no_job(campaign, coordinator):
+    response = check(browser(coordinator), campaign, csv_upload([line(code_insee="99999", commune="")]))
+    assert response.status_code == 200
+    assert not ImportJob.objects.exists()
+    assert "Appliquer" not in response.content.decode()
+
+
+def test_only_the_author_applies_a_checked_file(campaign, coordinator, django_capture_on_commit_callbacks):
+    check(browser(coordinator), campaign, csv_upload([line()]))
+    job = ImportJob.objects.get()
+    colleague = make_partner_coordinator("collegue@example.org")
+    response = apply(browser(colleague), campaign, job, django_capture_on_commit_callbacks)
+    assert response.status_code == 404
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.CHECKED
+
+
+def test_a_pending_job_page_refreshes_itself(campaign, coordinator):
+    check(browser(coordinator), campaign, csv_upload([line()]))
+    job = ImportJob.objects.get()
+    job.status = ImportJob.Status.QUEUED
+    job.save()
+    page = browser(coordinator).get(job.get_absolute_url()).content.decode()
+    assert 'http-equiv="refresh"' in page
