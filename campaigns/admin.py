@@ -1,7 +1,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Campaign, CandidateList, Commitment, CommitmentItem, MandateCommitment, Step, Target
+from .models import (
+    Campaign,
+    CandidateList,
+    Commitment,
+    CommitmentItem,
+    ImportJob,
+    MandateCommitment,
+    Step,
+    Target,
+)
 
 
 @admin.register(Campaign)
@@ -52,3 +61,11 @@ class StepAdmin(admin.ModelAdmin):
 class MandateCommitmentAdmin(SimpleHistoryAdmin):
     list_display = ["commune", "campaign", "start_year", "end_year"]
     raw_id_fields = ["commune", "commitment"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ["filename", "campaign", "created_by", "status", "row_count", "created_at", "finished_at"]
+    list_filter = ["status", "campaign"]
+    raw_id_fields = ["created_by"]
+    readonly_fields = ["counts", "errors", "message"]

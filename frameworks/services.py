@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .models import THEMES, Framework, Item, Level, Section, Theme
@@ -205,8 +206,9 @@ def parse_file(path, *, publishers, themes):
 
 def themes_ensure():
     """The theme rows (also created by a migration; this keeps them in step with THEMES)."""
-    for position, (code, label) in enumerate(THEMES.items()):
-        Theme.objects.update_or_create(code=code, defaults={"name": str(label), "position": position})
+    with translation.override(None):  # the stored name is the msgid, whatever the active language
+        for position, (code, label) in enumerate(THEMES.items()):
+            Theme.objects.update_or_create(code=code, defaults={"name": str(label), "position": position})
     return dict(Theme.objects.values_list("code", "pk"))
 
 
