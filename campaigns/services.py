@@ -5,6 +5,7 @@ Each function checks what it must, writes in one transaction, and either returns
 result or raises CampaignsError with a message for people.
 """
 
+import logging
 import re
 from datetime import timedelta
 
@@ -32,6 +33,8 @@ from .models import (
     Target,
     default_letter,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class CampaignsError(Exception):
@@ -698,7 +701,7 @@ def import_job_run(job_id):
 
     with transaction.atomic():
         job = (
-            ImportJob.objects.select_for_update()
+            ImportJob.objects.select_for_update(of=("self",))
             .select_related("campaign", "created_by")
             .filter(pk=job_id, status=ImportJob.Status.QUEUED)
             .first()
@@ -722,6 +725,13 @@ def import_job_run(job_id):
     except (imports.ImportFileError, OSError) as error:
         job.status = ImportJob.Status.FAILED
         job.message = str(error)
+    except Exception:
+        # Nothing was written (one transaction); say so rather than leave the job running.
+        logger.exception("Import job %s failed", job.pk)
+        job.status = ImportJob.Status.FAILED
+        job.message = _(
+            "The import failed unexpectedly: nothing was written. Try again, or tell the platform team."
+        )
     else:
         job.status = ImportJob.Status.DONE
         job.counts = dict(report.counts)

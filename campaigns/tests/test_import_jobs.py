@@ -138,3 +138,23 @@ def test_a_pending_job_page_refreshes_itself(campaign, coordinator):
     job.save()
     page = browser(coordinator).get(job.get_absolute_url()).content.decode()
     assert 'http-equiv="refresh"' in page
+
+
+def test_an_unexpected_failure_fails_the_job(
+    campaign, coordinator, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    from campaigns import imports
+
+    check(browser(coordinator), campaign, csv_upload([line()]))
+    job = ImportJob.objects.get()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(imports, "import_apply", broken)
+    before = snapshot()
+    apply(browser(coordinator), campaign, job, django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED and job.message
+    assert snapshot() == before
+    assert "disk on fire" in caplog.text
