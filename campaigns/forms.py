@@ -92,7 +92,7 @@ class TakeOnForm(forms.Form):
         if group_required:
             self.fields["group"].empty_label = None
         else:
-            self.fields["group"].empty_label = _("No group (followed by the coordinators)")
+            self.fields["group"].empty_label = _("No group")
 
 
 class ListForm(forms.Form):

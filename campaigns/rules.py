@@ -2,8 +2,9 @@
 
 - Creating a campaign: partner coordinators and staff.
 - Changing a campaign, importing its spreadsheets: coordinators of its organising partners, staff.
-- Taking on a commune: members of a validated local group, partner coordinators and staff, while the
-  campaign is open.
+- Taking on a commune: members of a validated local group (for their group), the organisers'
+  coordinators and staff, and verified municipal contacts (for the commune they represent, so that
+  it can commit by deliberation), while the campaign is open.
 - Managing a target (lists, log, letters, invitations, paper bulletins, results): the members of the
   group that took it on, the coordinators of the campaign's organising partners, staff.
 - Recording a council deliberation: those, and the commune's verified municipal contacts.
@@ -12,7 +13,7 @@
 import rules
 from rules import is_authenticated, is_staff
 
-from actors.models import Membership, Organization
+from actors.models import Membership, MunicipalContact, Organization
 from actors.rules import _partner_ids, is_partner_coordinator, is_verified_contact_of
 
 
@@ -58,6 +59,24 @@ def is_group_member(user):
 
 
 @rules.predicate
+def is_municipal_contact(user):
+    """A verified contact of some commune's council or staff."""
+    return bool(user.is_authenticated and contact_commune_ids(user))
+
+
+def contact_commune_ids(user):
+    cached = getattr(user, "_contact_commune_ids", None)
+    if cached is None:
+        cached = frozenset(
+            MunicipalContact.objects.filter(user=user, status=MunicipalContact.Status.VERIFIED).values_list(
+                "commune_id", flat=True
+            )
+        )
+        user._contact_commune_ids = cached
+    return cached
+
+
+@rules.predicate
 def is_target_group_member(user, target):
     return target is not None and user.is_authenticated and target.group_id in _group_ids(user)
 
@@ -78,7 +97,8 @@ rules.add_perm("campaigns.add_campaign", is_partner_coordinator | is_staff)
 rules.add_perm("campaigns.change_campaign", organizes | is_staff)
 rules.add_perm("campaigns.import_commitments", organizes | is_staff)
 rules.add_perm(
-    "campaigns.take_on_commune", is_authenticated & is_open & (is_group_member | organizes | is_staff)
+    "campaigns.take_on_commune",
+    is_authenticated & is_open & (is_group_member | organizes | is_staff | is_municipal_contact),
 )
 rules.add_perm("campaigns.manage_target", manages_target)
 rules.add_perm("campaigns.record_deliberation", manages_target | is_target_contact)

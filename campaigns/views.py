@@ -33,6 +33,7 @@ from .forms import (
 )
 from .models import CandidateList, Commitment, CommitmentItem, ImportJob, SignatureInvitation, Step, Target
 from .pdf import render_pdf
+from .rules import contact_commune_ids
 
 PAGE_SIZE = 50
 
@@ -281,13 +282,25 @@ def target_take_on(request, slug):
     user = request.user
     groups = services.user_groups(user)
     coordinator = user.has_perm("campaigns.change_campaign", campaign)
+    represented = contact_commune_ids(user)
     form = TakeOnForm(
         request.POST or None,
         initial={"commune": clean_query(request.GET.get("commune", ""), 5)},
         groups=groups,
-        group_required=not coordinator,
+        group_required=not coordinator and not represented,
     )
-    if request.method == "POST" and form.is_valid():
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.cleaned_data["group"] is None
+        and not coordinator
+        and form.cleaned_data["commune"].pk not in represented
+    ):
+        # Without a group, a municipal contact follows the commune they represent, nothing else.
+        form.add_error(
+            "group", _("Choose your group: without a group, you may only follow the commune you represent.")
+        )
+    elif request.method == "POST" and form.is_valid():
         try:
             target = services.target_take_on(
                 campaign=campaign,
@@ -300,7 +313,11 @@ def target_take_on(request, slug):
         else:
             messages.success(request, _("You follow this commune in the campaign."))
             return redirect(target)
-    return render(request, "campaigns/take_on.html", {"campaign": campaign, "form": form})
+    return render(
+        request,
+        "campaigns/take_on.html",
+        {"campaign": campaign, "form": form, "represents": bool(represented)},
+    )
 
 
 # Managing a target ----------------------------------------------------------------
@@ -494,6 +511,24 @@ def _chosen_framework(request, target):
     return target.campaign.frameworks.order_by("title").first()
 
 
+def _bulletin_page(request, target, framework, form, mode):
+    """The form of a paper bulletin or of a deliberation: the framework's items to tick."""
+    return render(
+        request,
+        "campaigns/bulletin_form.html",
+        {
+            "target": target,
+            "framework": framework,
+            "form": form,
+            "sections": form.bound_sections(),
+            "framework_form": FrameworkChoiceForm(
+                initial={"referentiel": framework}, campaign=target.campaign
+            ),
+            "mode": mode,
+        },
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def paper_record(request, slug, code):
@@ -520,20 +555,7 @@ def paper_record(request, slug, code):
         else:
             messages.success(request, _("The paper bulletin is recorded."))
             return _back(target, "#engagements")
-    return render(
-        request,
-        "campaigns/bulletin_form.html",
-        {
-            "target": target,
-            "framework": framework,
-            "form": form,
-            "sections": form.bound_sections(),
-            "framework_form": FrameworkChoiceForm(
-                initial={"referentiel": framework}, campaign=target.campaign
-            ),
-            "mode": "paper",
-        },
-    )
+    return _bulletin_page(request, target, framework, form, "paper")
 
 
 @login_required
@@ -562,20 +584,7 @@ def deliberation_record(request, slug, code):
                 request, _("The deliberation is recorded: its items are the commune's commitments.")
             )
             return _back(target, "#engagements")
-    return render(
-        request,
-        "campaigns/bulletin_form.html",
-        {
-            "target": target,
-            "framework": framework,
-            "form": form,
-            "sections": form.bound_sections(),
-            "framework_form": FrameworkChoiceForm(
-                initial={"referentiel": framework}, campaign=target.campaign
-            ),
-            "mode": "deliberation",
-        },
-    )
+    return _bulletin_page(request, target, framework, form, "deliberation")
 
 
 @login_required

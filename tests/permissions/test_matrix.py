@@ -677,6 +677,8 @@ ROWS = [
             member=ALLOW,
             coordinator=ALLOW,
             other_coordinator=deny(200),
+            municipal_contact=deny(200),
+            other_municipal_contact=deny(200),
             partner_coordinator=deny(200),
             staff=deny(200),
         ),
@@ -690,7 +692,8 @@ ROWS = [
         "POST",
         url=lambda w: campaign_url(w, "suivre/"),
         data=lambda w: {"commune": "01001", "group": ""},
-        # The organisers' coordinators and staff may follow a commune themselves;
+        # The organisers' coordinators and staff may follow a commune themselves, and a
+        # verified municipal contact the commune they represent (01001: the "other" one);
         # a group member must name the group (the form says so, 200).
         expect=matrix(
             DENY,
@@ -698,6 +701,8 @@ ROWS = [
             member=deny(200),
             coordinator=deny(200),
             other_coordinator=deny(200),
+            municipal_contact=deny(200),
+            other_municipal_contact=ALLOW,
             partner_coordinator=ALLOW,
             staff=ALLOW,
         ),
@@ -945,6 +950,8 @@ ROWS = [
             member=ALLOW,
             coordinator=ALLOW,
             other_coordinator=ALLOW,
+            municipal_contact=ALLOW,
+            other_municipal_contact=ALLOW,
             partner_coordinator=ALLOW,
             staff=ALLOW,
         ),
