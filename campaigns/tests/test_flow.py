@@ -3,29 +3,28 @@ import re
 import pytest
 from django.core import mail
 
-from actors.models import Organization
 from core.testing import browser, make_group, make_partner_coordinator, make_user
-from frameworks.models import Framework
+
+from .helpers import PACTE, framework, partner
 
 pytestmark = pytest.mark.django_db
 
 
-def test_flow(settings, tmp_path, django_capture_on_commit_callbacks):
-    settings.MEDIA_ROOT = tmp_path
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    coordinator = make_partner_coordinator("coord@example.org", partner="pacte-pour-la-transition")
+@pytest.mark.usefixtures("media_root", "immediate_tasks")
+def test_flow(django_capture_on_commit_callbacks):
+    coordinator = make_partner_coordinator("coord@example.org", partner=PACTE)
     c = browser(coordinator)
     r = c.get("/campagnes/nouvelle/")
     assert r.status_code == 200, r.content[:3000]
-    pacte = Framework.objects.get(slug="pacte-pour-la-transition")
-    partner = Organization.objects.get(slug="pacte-pour-la-transition")
+    pacte = framework()
+    pacte_partner = partner()
     r = c.post(
         "/campagnes/nouvelle/",
         {
             "title": "Municipales 2026",
             "kind": "election",
             "frameworks": [pacte.pk],
-            "organizers": [partner.pk],
+            "organizers": [pacte_partner.pk],
             "first_round": "2026-03-15",
             "mandate_start": 2026,
             "mandate_end": 2032,

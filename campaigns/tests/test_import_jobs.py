@@ -4,38 +4,25 @@ worker applies it (everything or nothing), and the job's page tells what happene
 import pytest
 from django.core.files.storage import default_storage
 
-from actors.models import Organization
 from campaigns import services
-from campaigns.models import Campaign, CandidateList, Commitment, ImportJob, Target
+from campaigns.models import CandidateList, Commitment, ImportJob, Target
 from core.testing import browser, make_partner_coordinator
-from frameworks.models import Framework
 from territories.models import Commune
 
-from .test_imports import csv_upload, line, snapshot
+from .helpers import csv_upload, line, make_campaign, snapshot
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root", "immediate_tasks")]
 
 
 @pytest.fixture
 def coordinator():
+    """A coordinator of the EGM, who organise the campaign."""
     return make_partner_coordinator("coordination@example.org")
 
 
 @pytest.fixture
 def campaign(coordinator):
-    return services.campaign_create(
-        user=coordinator,
-        title="Municipales 2026",
-        kind=Campaign.Kind.ELECTION,
-        frameworks=[Framework.objects.get(slug="pacte-pour-la-transition", is_current=True)],
-        organizers=[Organization.objects.get(slug="egm")],
-    )
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    return make_campaign(coordinator, organizers=("egm",))
 
 
 def check(client, campaign, upload):

@@ -1,10 +1,8 @@
 """Import of signed commitments from CSV and XLSX spreadsheets (campaigns.imports)."""
 
-import csv
 import io
 from datetime import date, timedelta
 
-import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -13,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from actors.models import Organization
 from campaigns.imports import (
     COLUMNS,
     ImportFileError,
@@ -28,74 +25,21 @@ from campaigns.models import (
     Commitment,
     CommitmentItem,
     MandateCommitment,
-    SignatureInvitation,
     Step,
     Target,
 )
-from campaigns.services import campaign_create, mark_elected, step_add, target_take_on
+from campaigns.services import mark_elected, step_add, target_take_on
 from core.testing import make_group, make_partner_coordinator
 from frameworks.models import Framework
 from frameworks.services import frameworks_load
 from territories.models import Commune
 
+from .helpers import ANVITA, DEFAULTS, PACTE, csv_upload, line, make_campaign, snapshot, xlsx_upload
+
 pytestmark = pytest.mark.django_db
 
-PACTE = "pacte-pour-la-transition"
-DEFAULTS = {
-    "code_insee": "93066",
-    "commune": "Saint-Denis",
-    "departement": "93",
-    "liste": "Saint-Denis en commun",
-    "tete_de_liste": "Camille Martin",
-    "email": "camille@example.org",
-    "etiquette": "",
-    "referentiel": PACTE,
-    "engagements": "A;B;01",
-    "signataire": "",
-    "qualite": "",
-    "date_signature": "15/03/2026",
-    "elue": "",
-}
 
-
-# Helpers -------------------------------------------------------------------------
-
-
-def line(**values):
-    return [values.get(column, DEFAULTS[column]) for column in COLUMNS]
-
-
-def csv_upload(rows, *, header=COLUMNS, delimiter=",", bom=False, encoding="utf-8", name="engagements.csv"):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    data = buffer.getvalue().encode(encoding)
-    if bom:
-        data = b"\xef\xbb\xbf" + data
-    return SimpleUploadedFile(name, data, content_type="text/csv")
-
-
-def xlsx_upload(rows, *, header=COLUMNS, name="engagements.xlsx"):
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return SimpleUploadedFile(name, buffer.getvalue())
-
-
-MODELS = (Target, CandidateList, Commitment, CommitmentItem, MandateCommitment, Step, SignatureInvitation)
-
-
-def snapshot():
-    """Counts of every campaign model and of their history records."""
-    counts = {model.__name__: model.objects.count() for model in MODELS}
-    for model in (Target, CandidateList, Commitment, CommitmentItem, MandateCommitment):
-        counts[f"history {model.__name__}"] = model.history.count()
-    return counts
+# Helpers (the others are in helpers.py) ---------------------------------------------
 
 
 def errors_of(report):
@@ -133,6 +77,7 @@ def many_rows(count):
 
 @pytest.fixture
 def coordinator():
+    """A coordinator of the EGM, who organise the campaigns of these tests."""
     return make_partner_coordinator("coordination@example.org")
 
 
@@ -144,24 +89,12 @@ def frameworks():
 
 @pytest.fixture
 def campaign(coordinator, frameworks):
-    return campaign_create(
-        user=coordinator,
-        title="Municipales 2026",
-        kind=Campaign.Kind.ELECTION,
-        frameworks=[frameworks[PACTE], frameworks["anvita-charte"]],
-        organizers=[Organization.objects.get(slug="egm")],
-    )
+    return make_campaign(coordinator, frameworks=(PACTE, ANVITA), organizers=("egm",))
 
 
 @pytest.fixture
 def mid_mandate(coordinator, frameworks):
-    return campaign_create(
-        user=coordinator,
-        title="Mi-mandat",
-        kind=Campaign.Kind.MID_MANDATE,
-        frameworks=[frameworks[PACTE]],
-        organizers=[Organization.objects.get(slug="egm")],
-    )
+    return make_campaign(coordinator, title="Mi-mandat", kind=Campaign.Kind.MID_MANDATE, organizers=("egm",))
 
 
 # Valid files ----------------------------------------------------------------------

@@ -9,10 +9,10 @@ from django.test.utils import CaptureQueriesContext
 
 from campaigns import services
 from campaigns.models import Campaign, CandidateList, Commitment, Target
-from core.testing import browser, make_group, make_partner_coordinator, make_user
+from core.testing import browser
 from territories.models import Commune
 
-from .test_services import (
+from .helpers import (
     ANVITA,
     PACTE,
     add_list,
@@ -47,38 +47,21 @@ TARGET_PAGE_QUERIES = 8
 
 
 @pytest.fixture
-def coordinator():
-    return make_partner_coordinator("coord@example.org", partner=PACTE)
-
-
-@pytest.fixture
-def member():
-    return make_user("member@example.org")
-
-
-@pytest.fixture
-def group(member):
-    return make_group(coordinator=member)
-
-
-@pytest.fixture
 def campaign(coordinator):
+    """The campaign of conftest.py, without a date for its first round."""
     return make_campaign(coordinator, frameworks=(PACTE, ANVITA))
 
 
 @pytest.fixture
-def target(campaign, group, member):
-    return take_on(campaign, group=group, user=member)
+def elected(first):
+    """The first list of conftest.py, the elected one where a test records the result."""
+    return first
 
 
 @pytest.fixture
-def elected(target):
-    return add_list(target, name="Saint-Denis Ensemble", head_name="Marie Curie")
-
-
-@pytest.fixture
-def beaten(target):
-    return add_list(target, name="Autre Saint-Denis", head_name="Louise Michel", email="louise@example.org")
+def beaten(second):
+    """The second list of conftest.py."""
+    return second
 
 
 def queries_of(client, url):

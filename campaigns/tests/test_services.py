@@ -1,7 +1,5 @@
 """The writes of campaigns (campaigns.services): campaigns, targets, lists, the log and the
-public status, letters, invitations, paper bulletins, deliberations and election results.
-
-The helpers at the top are shared with the other test files of campaigns."""
+public status, letters, invitations, paper bulletins, deliberations and election results."""
 
 import re
 from datetime import date, timedelta
@@ -10,16 +8,14 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
-from django.utils.translation import gettext
 
-from actors.models import Membership, Organization, token_hash
+from actors.models import Membership, token_hash
 from campaigns import services
 from campaigns.forms import PaperForm
 from campaigns.models import (
     Campaign,
     CandidateList,
     Commitment,
-    CommitmentItem,
     MandateCommitment,
     SignatureInvitation,
     Step,
@@ -27,118 +23,33 @@ from campaigns.models import (
 )
 from campaigns.services import CampaignsError
 from core.testing import make_group, make_partner_coordinator, make_user
-from frameworks.models import Framework
 from territories.models import Commune
+
+from .helpers import (
+    ANVITA,
+    EGM,
+    IMMEDIATE_TASKS,
+    PACTE,
+    PDF_BYTES,
+    add_list,
+    choices,
+    counts,
+    fr,
+    framework,
+    item,
+    make_campaign,
+    paper,
+    partner,
+    refused,
+    status_of,
+    take_on,
+    today,
+)
 
 pytestmark = pytest.mark.django_db
 
-PACTE = "pacte-pour-la-transition"
-ANVITA = "anvita-charte"
-EGM = "egm-charte-commune-accueillante"
-PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
-
-# Shared helpers ---------------------------------------------------------------------
-
-
-def fr(message, **params):
-    """A message as French users see it (the English msgid while the catalogue lacks it)."""
-    with translation.override("fr"):
-        text = gettext(message)
-    return text % params if params else text
-
-
-def refused(message, **params):
-    """pytest.raises for a CampaignsError carrying exactly this (translated) message."""
-    return pytest.raises(CampaignsError, match="^" + re.escape(fr(message, **params)) + "$")
-
-
-def today():
-    return timezone.localdate()
-
-
-def framework(slug=PACTE):
-    return Framework.objects.get(slug=slug, is_current=True)
-
-
-def partner(slug=PACTE):
-    return Organization.objects.get(slug=slug)
-
-
-def commune(code="93066"):
-    return Commune.objects.get(code=code)
-
-
-def item(code, slug=PACTE):
-    return framework(slug).items.get(code=code)
-
-
-def choices(*codes, slug=PACTE):
-    return [(item(code, slug), None, "") for code in codes]
-
-
-def make_campaign(
-    user, *, title="Municipales 2026", kind=Campaign.Kind.ELECTION, frameworks=(PACTE,), **fields
-):
-    return services.campaign_create(
-        user=user,
-        title=title,
-        kind=kind,
-        frameworks=[framework(slug) for slug in frameworks],
-        organizers=[partner()],
-        **fields,
-    )
-
-
-def take_on(campaign, code="93066", group=None, user=None):
-    return services.target_take_on(campaign=campaign, commune=commune(code), group=group, user=user)
-
-
-def add_list(
-    target, name="Saint-Denis Ensemble", head_name="Marie Curie", email="tete@example.org", **fields
-):
-    return services.list_add(target=target, name=name, head_name=head_name, email=email, **fields)
-
-
-def paper(
-    target, *codes, candidate_list=None, slug=PACTE, name="Marie Curie", role="tête de liste", **fields
-):
-    """A paper bulletin of the given items (by default the first item of the framework)."""
-    codes = codes or (framework(slug).items.order_by("position").values_list("code", flat=True)[0],)
-    return services.paper_record(
-        target=target,
-        framework=framework(slug),
-        choices=choices(*codes, slug=slug),
-        candidate_list=candidate_list,
-        signatory_name=name,
-        signatory_role=role,
-        signed_on=fields.pop("signed_on", today()),
-        **fields,
-    )
-
-
-def status_of(target):
-    return Target.objects.values_list("status", flat=True).get(pk=target.pk)
-
-
-def counts():
-    return {
-        model.__name__: model.objects.count()
-        for model in (
-            Campaign,
-            Target,
-            CandidateList,
-            Step,
-            Commitment,
-            CommitmentItem,
-            SignatureInvitation,
-            MandateCommitment,
-        )
-    }
-
-
-# Fixtures -----------------------------------------------------------------------------
+# Fixtures (the others are in conftest.py) ----------------------------------------------
 
 
 @pytest.fixture(autouse=True)
@@ -148,48 +59,13 @@ def french():
 
 
 @pytest.fixture
-def coordinator():
-    return make_partner_coordinator("coord@example.org", partner=PACTE)
-
-
-@pytest.fixture
-def member():
-    return make_user("member@example.org")
-
-
-@pytest.fixture
-def group(member):
-    return make_group(coordinator=member)
-
-
-@pytest.fixture
-def campaign(coordinator):
-    return make_campaign(coordinator, frameworks=(PACTE, ANVITA), first_round=date(2026, 3, 15))
-
-
-@pytest.fixture
 def mid_mandate(coordinator):
     return make_campaign(coordinator, title="Mi-mandat", kind=Campaign.Kind.MID_MANDATE)
 
 
 @pytest.fixture
-def target(campaign, group, member):
-    return take_on(campaign, group=group, user=member)
-
-
-@pytest.fixture
 def town_target(mid_mandate, group, member):
     return take_on(mid_mandate, group=group, user=member)
-
-
-@pytest.fixture
-def first(target):
-    return add_list(target)
-
-
-@pytest.fixture
-def second(target):
-    return add_list(target, name="Autre Saint-Denis", head_name="Louise Michel", email="louise@example.org")
 
 
 # Campaigns ------------------------------------------------------------------------

@@ -13,11 +13,10 @@ from actors.models import Membership, token_hash
 from campaigns import services
 from campaigns.models import Commitment, CommitmentItem, MandateCommitment, SignatureInvitation, Target
 from campaigns.tasks import send_signature_confirmation
-from core.testing import browser, make_group, make_partner_coordinator, make_user, messages_of
+from core.testing import browser, make_user, messages_of
 
-from .test_services import (
+from .helpers import (
     ANVITA,
-    IMMEDIATE_TASKS,
     PACTE,
     add_list,
     choices,
@@ -31,42 +30,13 @@ from .test_services import (
     take_on,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def immediate_tasks(settings):
-    settings.TASKS = IMMEDIATE_TASKS
-
-
-@pytest.fixture
-def coordinator():
-    return make_partner_coordinator("coord@example.org", partner=PACTE)
-
-
-@pytest.fixture
-def member():
-    return make_user("member@example.org")
-
-
-@pytest.fixture
-def group(member):
-    return make_group(coordinator=member)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks")]
 
 
 @pytest.fixture
 def campaign(coordinator):
+    """The campaign of conftest.py, without a date for its first round."""
     return make_campaign(coordinator, frameworks=(PACTE, ANVITA))
-
-
-@pytest.fixture
-def target(campaign, group, member):
-    return take_on(campaign, group=group, user=member)
-
-
-@pytest.fixture
-def first(target):
-    return add_list(target)
 
 
 @pytest.fixture

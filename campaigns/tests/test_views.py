@@ -5,7 +5,7 @@ import csv
 import io
 import json
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from html import unescape
 
 import openpyxl
@@ -27,7 +27,7 @@ from campaigns.models import (
 from core.testing import browser, make_group, make_partner_coordinator, make_user, messages_of
 from territories.models import Commune
 
-from .test_services import (
+from .helpers import (
     ANVITA,
     PACTE,
     PDF_BYTES,
@@ -49,41 +49,11 @@ REQUIRED = "Ce champ est obligatoire."
 
 
 @pytest.fixture
-def coordinator():
-    return make_partner_coordinator("coord@example.org", partner=PACTE)
-
-
-@pytest.fixture
-def member():
-    return make_user("member@example.org")
-
-
-@pytest.fixture
-def group(member):
-    return make_group(coordinator=member)
-
-
-@pytest.fixture
 def stranger():
     """A member of another validated group: may take on communes, not manage ours."""
     user = make_user("stranger@example.org")
     make_group("Accueil La Réunion", commune="97411", coordinator=user)
     return user
-
-
-@pytest.fixture
-def campaign(coordinator):
-    return make_campaign(coordinator, frameworks=(PACTE, ANVITA), first_round=date(2026, 3, 15))
-
-
-@pytest.fixture
-def target(campaign, group, member):
-    return take_on(campaign, group=group, user=member)
-
-
-@pytest.fixture
-def first(target):
-    return add_list(target)
 
 
 def codes_in(response):
@@ -280,7 +250,7 @@ def test_take_on_by_a_coordinator_without_group(campaign, coordinator):
     client = browser(coordinator)
     url = campaign.get_absolute_url() + "suivre/"
     response = client.get(url)
-    assert fr("No group (followed by the coordinators)") in html_of(response)
+    assert fr("No group") in html_of(response)
     response = client.post(url, {"commune": "93066", "group": ""})
     assert response.status_code == 302
     assert Target.objects.get().group is None

@@ -1,10 +1,7 @@
 """Loading the frameworks from YAML: the shipped files, reloading, editing, new versions,
 protection of signed items, validation errors, the transaction and the command."""
 
-import copy
-from datetime import date
 from io import StringIO
-from pathlib import Path
 
 import pytest
 import yaml
@@ -15,34 +12,10 @@ from actors.models import Organization
 from core.testing import make_user
 from frameworks.models import Framework, Item, Level, Section, Theme
 from frameworks.services import DATA_DIR, FrameworksLoadError, frameworks_load
-from territories.models import Commune
+
+from .helpers import PACTE, SHIPPED, commit, item_of, pacte_data, read_yaml, write
 
 pytestmark = pytest.mark.django_db
-
-PACTE = "pacte-pour-la-transition"
-SHIPPED = {
-    PACTE: DATA_DIR / "pacte-pour-la-transition.yaml",
-    "anvita-charte": DATA_DIR / "anvita-charte.yaml",
-    "egm-charte-commune-accueillante": DATA_DIR / "egm-charte-commune-accueillante.yaml",
-}
-
-
-def read_yaml(path):
-    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-
-
-def pacte_data():
-    return copy.deepcopy(read_yaml(SHIPPED[PACTE]))
-
-
-def write(tmp_path, name, data):
-    path = tmp_path / name
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
-
-
-def item_of(data, code):
-    return next(item for item in data["items"] if item["code"] == code)
 
 
 def new_framework_data(slug="charte-de-test"):
@@ -251,31 +224,10 @@ def test_a_new_version_creates_new_rows_and_becomes_current(tmp_path):
 
 
 def record_commitment(framework, code="26"):
-    from campaigns import services as campaigns
-
+    """A signed bulletin of the item `code` of the framework, by a list of Saint-Denis."""
     user = make_user("coordination@example.org")
-    campaign = campaigns.campaign_create(
-        user=user,
-        title="Municipales 2026",
-        kind="election",
-        frameworks=[framework],
-        organizers=[Organization.objects.get(slug=PACTE)],
-    )
-    target = campaigns.target_take_on(
-        campaign=campaign, commune=Commune.objects.get(code="93066"), group=None, user=user
-    )
-    candidate_list = campaigns.list_add(
-        target=target, name="Saint-Denis en commun", head_name="Camille Martin"
-    )
-    return campaigns.paper_record(
-        target=target,
-        framework=framework,
-        choices=[(framework.items.get(code=code), None, "")],
-        signatory_name="Camille Martin",
-        signatory_role="tête de liste",
-        signed_on=date.today(),
-        candidate_list=candidate_list,
-    )
+    *_, commitment = commit(framework, user=user, code=code, list_name="Saint-Denis en commun")
+    return commitment
 
 
 def test_removing_a_signed_item_fails_and_changes_nothing(tmp_path):

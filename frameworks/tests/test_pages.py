@@ -1,23 +1,18 @@
 """The public pages of the frameworks: the list, a framework with its sections and theme
 filter, an item with the communes committed to it, older versions, query counts."""
 
-import copy
-from datetime import date
-from pathlib import Path
-
 import pytest
-import yaml
 from django.utils.html import escape
 
-from actors.models import Organization
 from core.testing import browser, make_user
 from frameworks.models import Framework
-from frameworks.services import DATA_DIR, frameworks_load
+from frameworks.services import frameworks_load
 from territories.models import Commune
+
+from .helpers import PACTE, commit, item_of, pacte_data, write
 
 pytestmark = pytest.mark.django_db
 
-PACTE = "pacte-pour-la-transition"
 PACTE_URL = "/referentiels/pacte-pour-la-transition/"
 
 
@@ -25,22 +20,6 @@ def item_url(code, slug=PACTE, version=None):
     if version:
         return f"/referentiels/{slug}/versions/{version}/engagements/{code}/"
     return f"/referentiels/{slug}/engagements/{code}/"
-
-
-def pacte_data():
-    return copy.deepcopy(
-        yaml.safe_load((DATA_DIR / "pacte-pour-la-transition.yaml").read_text(encoding="utf-8"))
-    )
-
-
-def item_of(data, code):
-    return next(item for item in data["items"] if item["code"] == code)
-
-
-def write(tmp_path, name, data):
-    path = Path(tmp_path) / name
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
 
 
 def load_version_2026(tmp_path):
@@ -224,42 +203,13 @@ def test_a_single_version_lists_no_versions():
 # Communes committed to an item ---------------------------------------------------------------------
 
 
-def commit(framework, commune_code, *, user, campaign=None, code="26"):
-    from campaigns import services as campaigns
-
-    if campaign is None:
-        campaign = campaigns.campaign_create(
-            user=user,
-            title="Municipales 2026",
-            kind="election",
-            frameworks=[framework],
-            organizers=[Organization.objects.get(slug=PACTE)],
-        )
-    target = campaigns.target_take_on(
-        campaign=campaign, commune=Commune.objects.get(code=commune_code), group=None, user=user
-    )
-    candidate_list = campaigns.list_add(
-        target=target, name=f"Liste {commune_code}", head_name="Camille Martin"
-    )
-    campaigns.paper_record(
-        target=target,
-        framework=framework,
-        choices=[(framework.items.get(code=code), None, "")],
-        signatory_name="Camille Martin",
-        signatory_role="tête de liste",
-        signed_on=date.today(),
-        candidate_list=candidate_list,
-    )
-    return campaign, target, candidate_list
-
-
 def test_item_page_lists_the_communes_committed_for_their_mandate():
     from campaigns import services as campaigns
 
     framework = Framework.objects.get(slug=PACTE)
     commune = Commune.objects.get(code="93066")
     user = make_user("coordination@example.org")
-    _campaign, target, candidate_list = commit(framework, "93066", user=user)
+    _campaign, target, candidate_list, _commitment = commit(framework, "93066", user=user)
 
     html = get(item_url("26"))
     assert f'href="{commune.get_absolute_url()}"' not in html
@@ -313,7 +263,7 @@ def test_item_page_query_count_is_constant(django_assert_max_num_queries):
     )
     assert len(communes) == 3
     for code in communes:
-        campaign, target, candidate_list = commit(framework, code, user=user, campaign=campaign)
+        campaign, target, candidate_list, _commitment = commit(framework, code, user=user, campaign=campaign)
         campaigns.mark_elected(target=target, candidate_list=candidate_list)
     # With three communes: one more query for the page of communes.
     with django_assert_max_num_queries(7):

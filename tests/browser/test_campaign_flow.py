@@ -12,27 +12,20 @@ The French catalogue of the campaigns app is still being written: where a text m
 still be English, the selectors accept both (the French first)."""
 
 import re
-import time
 
 import pytest
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-from allauth.mfa.utils import decrypt
-from django.core import mail
 from playwright.sync_api import expect
 
-from actors.models import Membership, Organization
+from actors.models import Membership
 from campaigns import services
 from campaigns.models import CandidateList, Commitment, MandateCommitment, Target
-from core.testing import PASSWORD, make_group, make_partner_coordinator, make_user
+from campaigns.tests.helpers import PACTE, add_list, framework, make_campaign, take_on
+from core.testing import make_group, make_partner_coordinator, make_user
 from frameworks.models import Framework
 from frameworks.services import frameworks_load
-from territories.models import Commune
+from tests.browser.helpers import email_to, link_in, log_in, submit, totp_secret
 
 pytestmark = pytest.mark.browser
-
-TOTP_PERIOD = 30
-PACTE = "pacte-pour-la-transition"
 
 
 def text(*alternatives, exact=False):
@@ -41,43 +34,7 @@ def text(*alternatives, exact=False):
     return re.compile(f"^(?:{body})$" if exact else f"(?:{body})", re.IGNORECASE)
 
 
-# The same helpers as test_people_flow.py ----------------------------------------
-
-
-def totp_secret(user):
-    return decrypt(Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"])
-
-
-def totp_code(secret):
-    """The code the authenticator app shows now (allauth accepts the current period only)."""
-    if TOTP_PERIOD - time.time() % TOTP_PERIOD < 3:
-        time.sleep(TOTP_PERIOD - time.time() % TOTP_PERIOD + 0.1)
-    return format_hotp_value(hotp_value(secret, int(time.time()) // TOTP_PERIOD))
-
-
-def email_to(address, subject):
-    """The only email sent to `address` whose subject matches `subject`."""
-    found = [message for message in mail.outbox if address in message.to and subject.search(message.subject)]
-    assert len(found) == 1, f"{len(found)} email(s) to {address} about {subject.pattern!r}: " + ", ".join(
-        f"{message.to} {message.subject!r}" for message in mail.outbox
-    )
-    return found[0]
-
-
-def link_in(message, browsing, path_prefix):
-    """The path of the link to `path_prefix` in an email; it must lead to this site."""
-    match = re.search(r"(https?://[^/\s]+)(" + re.escape(path_prefix) + r"\S*)", message.body)
-    assert match, f"No link to {path_prefix} in:\n{message.body}"
-    assert match.group(1) == browsing.origin, f"The link leads to {match.group(1)}, not {browsing.origin}."
-    return match.group(2)
-
-
-def submit(browsing, control):
-    """Click a button (or a link) that loads another page, then check that page."""
-    with browsing.page.expect_navigation():
-        control.click()
-    browsing.check_page()
-    return browsing.page
+# Pages (the other helpers are in helpers.py) ----------------------------------
 
 
 def press_enter(browsing, field):
@@ -86,21 +43,6 @@ def press_enter(browsing, field):
         field.press("Enter")
     browsing.check_page()
     return browsing.page
-
-
-def log_in(browsing, email, *, totp=None):
-    page = browsing.page
-    expect(page.locator("h1")).to_have_text("Connexion")
-    form = page.locator("main form")
-    form.get_by_label("Courriel").fill(email)
-    form.get_by_label("Mot de passe").fill(PASSWORD)
-    page = submit(browsing, form.get_by_role("button", name="Connexion"))
-    if totp:
-        expect(page).to_have_url(re.compile("/compte/2fa/authenticate/$"))
-        form = page.locator("main form").first
-        form.get_by_label("Code").fill(totp_code(totp))
-        page = submit(browsing, form.get_by_role("button", name="Connexion"))
-    return page
 
 
 def section(page, heading):
@@ -305,22 +247,14 @@ def invited(frameworks):
     pacte_coordinator = make_partner_coordinator("coordination@pacte.example.org", partner=PACTE)
     awa = make_user("awa@example.org", display_name="Awa")
     group = make_group("Accueil Saint-Denis", coordinator=awa)
-    pacte = Framework.objects.get(slug=PACTE)
-    campaign = services.campaign_create(
-        user=pacte_coordinator,
-        title="Municipales 2026",
-        kind="election",
-        frameworks=[pacte],
-        organizers=[Organization.objects.get(slug=PACTE)],
-    )
-    target = services.target_take_on(
-        campaign=campaign, commune=Commune.objects.get(code="93066"), group=group, user=awa
-    )
-    candidate_list = services.list_add(
-        target=target, name="Saint-Denis Ensemble", head_name="Marie Curie", email="tete@example.org"
-    )
+    target = take_on(make_campaign(pacte_coordinator), group=group, user=awa)
+    candidate_list = add_list(target)
     _invitation, token = services.invitation_send(
-        target=target, framework=pacte, candidate_list=candidate_list, email="tete@example.org", sent_by=awa
+        target=target,
+        framework=framework(),
+        candidate_list=candidate_list,
+        email="tete@example.org",
+        sent_by=awa,
     )
     return target, token
 

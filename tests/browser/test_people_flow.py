@@ -6,71 +6,17 @@ server runs in a thread of this process and sends its emails at once (immediate
 task backend) to pytest-django's in-memory backend: they land in
 django.core.mail.outbox, emptied before each test."""
 
-import re
-import time
-
 import pytest
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-from allauth.mfa.utils import decrypt
-from django.core import mail
 from playwright.sync_api import expect
 
 from actors.models import Membership, Organization
 from core.testing import PASSWORD, make_group, make_partner_coordinator, make_user
 from moderation.models import ModerationDecision, Report
+from tests.browser.helpers import email_to, link_in, log_in, submit, totp_secret
 
 pytestmark = pytest.mark.browser
 
-TOTP_PERIOD = 30
-
-
-def totp_secret(user):
-    """The secret of the user's authenticator app."""
-    return decrypt(Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"])
-
-
-def totp_code(secret):
-    """The code the authenticator app shows now. allauth accepts the current period
-    only (no tolerance): when this one ends within 3 s, wait for the next one."""
-    if TOTP_PERIOD - time.time() % TOTP_PERIOD < 3:
-        time.sleep(TOTP_PERIOD - time.time() % TOTP_PERIOD + 0.1)
-    return format_hotp_value(hotp_value(secret, int(time.time()) // TOTP_PERIOD))
-
-
-# Emails -------------------------------------------------------------------------
-
-
-def email_to(address, subject):
-    """The only email sent to `address` whose subject contains `subject`."""
-    found = [
-        message
-        for message in mail.outbox
-        if address in message.to and subject.lower() in message.subject.lower()
-    ]
-    assert len(found) == 1, f"{len(found)} email(s) to {address} about {subject!r}: " + ", ".join(
-        f"{message.to} {message.subject!r}" for message in mail.outbox
-    )
-    return found[0]
-
-
-def link_in(message, browsing, path_prefix):
-    """The path of the link to `path_prefix` in an email; it must lead to this site."""
-    match = re.search(r"(https?://[^/\s]+)(" + re.escape(path_prefix) + r"\S*)", message.body)
-    assert match, f"No link to {path_prefix} in:\n{message.body}"
-    assert match.group(1) == browsing.origin, f"The link leads to {match.group(1)}, not {browsing.origin}."
-    return match.group(2)
-
-
 # Pages --------------------------------------------------------------------------
-
-
-def submit(browsing, control):
-    """Click a button (or a link) that loads another page, then check that page."""
-    with browsing.page.expect_navigation():
-        control.click()
-    browsing.check_page()
-    return browsing.page
 
 
 def main_form(page):
@@ -98,23 +44,6 @@ def confirm_email(browsing, email):
     expect(page.locator("h1")).to_have_text("Confirmer l'adresse e-mail")
     expect(page.locator("main")).to_contain_text(email)
     return submit(browsing, page.locator("main form").get_by_role("button", name="Confirmer"))
-
-
-def log_in(browsing, email, *, totp=None):
-    """Fill and send the login form shown by the page, then, given the secret of
-    the user's authenticator app (`totp`), the second factor."""
-    page = browsing.page
-    expect(page.locator("h1")).to_have_text("Connexion")
-    form = page.locator("main form")
-    form.get_by_label("Courriel").fill(email)
-    form.get_by_label("Mot de passe").fill(PASSWORD)
-    page = submit(browsing, form.get_by_role("button", name="Connexion"))
-    if totp:
-        expect(page).to_have_url(re.compile("/compte/2fa/authenticate/$"))
-        form = page.locator("main form").first
-        form.get_by_label("Code").fill(totp_code(totp))
-        page = submit(browsing, form.get_by_role("button", name="Connexion"))
-    return page
 
 
 def section(page, heading):

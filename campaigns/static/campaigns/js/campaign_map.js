@@ -41,7 +41,8 @@
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution("INSEE, IGN");
     if (d.tileUrl) L.tileLayer(d.tileUrl, { attribution: d.tileAttribution || "" }).addTo(map);
-    map.setView([46.6, 2.4], 5);
+    // Metropolitan France fills the map; overseas communes are a drag away.
+    map.fitBounds([[41.3, -5.2], [51.1, 9.6]]);
     var status = document.createElement("p");
     status.className = "map-status";
     status.setAttribute("role", "status");
@@ -58,12 +59,17 @@
     }).then(function (data) {
       var base = window.location.pathname.replace(/\/$/, "");
       var labels = (d.statusLabels || "").split("|");
+      // Committed communes are drawn last, on top of the others.
+      var order = { not_interpellated: 0, refused: 1, interpellated: 2, committed: 3 };
+      data.points.sort(function (a, b) {
+        return order[data.statuses[a[2]]] - order[data.statuses[b[2]]];
+      });
       data.points.forEach(function (point) {
         var key = data.statuses[point[2]];
         var label = labels[point[2]] || key;
         var marker = L.circleMarker([point[1], point[0]], {
-          renderer: renderer, radius: 4, weight: 1, color: "#ffffff",
-          fillColor: COLOURS[key] || "#333333", fillOpacity: 0.9
+          renderer: renderer, radius: 3, weight: 0.5, color: "#1d1d1b",
+          fillColor: COLOURS[key] || "#333333", fillOpacity: 0.95
         }).addTo(map);
         marker.bindPopup(function () {
           return popup(point[4], label, base + "/communes/" + point[3] + "/", d.labelOpen);
