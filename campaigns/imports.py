@@ -466,11 +466,13 @@ class _Campaign:
             self.lists[candidate_list.target_id][_fold(candidate_list.name)] = candidate_list
         self.commitments = {}  # (target id, list id or None, framework id) -> active commitment id
         self.list_commitments = defaultdict(list)  # list id -> its active commitments' ids
+        self.channels = {}  # active commitment id -> how it was signed
         active = Commitment.objects.filter(target__campaign=campaign, withdrawn_at__isnull=True).values_list(
-            "pk", "target_id", "candidate_list_id", "framework_id"
+            "pk", "target_id", "candidate_list_id", "framework_id", "channel"
         )
-        for pk, target_id, list_id, framework_id in active:
+        for pk, target_id, list_id, framework_id, channel in active:
             self.commitments[(target_id, list_id, framework_id)] = pk
+            self.channels[pk] = channel
             if list_id:
                 self.list_commitments[list_id].append(pk)
         self.commitment_items = defaultdict(dict)  # commitment id -> {item id: (ITEM_COLUMNS values)}
@@ -924,6 +926,18 @@ def _actions(rows, campaign, state):
         commitment = state.commitment_of(row.commune.pk, candidate_list, row.framework_id)
         if commitment is None:
             row.outcome.action = CREATE
+        elif state.channels.get(commitment) != Commitment.Channel.IMPORT and set(
+            state.commitment_items[commitment]
+        ) != set(row.item_ids):
+            # A bulletin signed online, on paper or by deliberation is the signatory's word:
+            # a spreadsheet never rewrites it.
+            row.outcome.error(
+                "engagements",
+                gettext(
+                    "This bulletin was signed online, on paper or by deliberation with other items: "
+                    "a spreadsheet does not change it (it can be withdrawn, then signed again)."
+                ),
+            )
         elif set(state.commitment_items[commitment]) != set(row.item_ids) or (
             candidate_list is not None and _list_changes(row, candidate_list)
         ):
@@ -1288,6 +1302,23 @@ class _Writer:
             if candidate_list is not None and candidate_list.is_elected:
                 elected[candidate_list.pk] = row.commune.pk
         mandates = []
+        if not campaign.is_election:
+            # Mid-mandate: the municipality's bulletin is the commune's commitment at once.
+            for row in rows:
+                target = state.targets[row.commune.pk]
+                commitment_pk = state.commitments[(target.pk, None, row.framework_id)]
+                if commitment_pk not in state.mandates:
+                    state.mandates.add(commitment_pk)
+                    mandates.append(
+                        (
+                            row.commune.pk,
+                            campaign.pk,
+                            commitment_pk,
+                            campaign.mandate_start,
+                            campaign.mandate_end,
+                            self.now,
+                        )
+                    )
         for list_pk, commune_pk in elected.items():
             for commitment_pk in state.list_commitments.get(list_pk, ()):
                 if commitment_pk not in state.mandates:

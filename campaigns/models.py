@@ -2,6 +2,8 @@
 interpellation log, signature invitations, signed commitments (bulletins d'engagement)
 and the commitments of a commune for its mandate."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -192,6 +194,7 @@ class Step(models.Model):
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="steps")
     candidate_list = models.ForeignKey(
         CandidateList,
+        # A list is removed only before it signs; its steps go with it, and the history keeps them.
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -205,6 +208,7 @@ class Step(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    history = tracked_history()
 
     class Meta:
         verbose_name = _("interpellation step")
@@ -268,6 +272,15 @@ class Commitment(models.Model):
         verbose_name_plural = _("signed commitments")
         ordering = ["-signed_on", "-created_at"]
         indexes = [models.Index(fields=["target", "withdrawn_at"], name="commitment_target_active")]
+        constraints = [
+            # One active bulletin per signatory (list) and framework; the municipality's
+            # (no list) are checked by the services, NULLs being distinct in SQL.
+            models.UniqueConstraint(
+                fields=["target", "candidate_list", "framework"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="one_active_commitment",
+            )
+        ]
 
     def __str__(self):
         return f"{self.signatory_name} — {self.framework.short_title}"
@@ -391,6 +404,13 @@ class ImportJob(models.Model):
     def get_absolute_url(self):
         return reverse("campaigns:import_job", args=[self.campaign.slug, self.pk])
 
+    STALE_AFTER = timedelta(hours=1)
+
     @property
     def is_pending(self):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def is_stale(self):
+        """Waiting for over an hour: the task worker is probably not running."""
+        return self.is_pending and timezone.now() - self.created_at > self.STALE_AFTER

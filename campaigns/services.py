@@ -9,7 +9,7 @@ import logging
 import re
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import slugify
@@ -153,9 +153,14 @@ def campaign_update(
     campaign.first_round = first_round
     campaign.second_round = second_round if campaign.is_election else None
     campaign.mandate_start, campaign.mandate_end = mandate_start, mandate_end
+    closing = campaign.is_open and not is_open
     campaign.is_open = is_open
     campaign.letter_template = letter_template
     campaign.save()
+    if closing:
+        SignatureInvitation.objects.filter(
+            target__campaign=campaign, used_at__isnull=True, cancelled_at__isnull=True
+        ).update(cancelled_at=timezone.now())
     campaign.frameworks.set(frameworks)
     campaign.organizers.set(organizers)
     MandateCommitment.objects.filter(campaign=campaign).update(start_year=mandate_start, end_year=mandate_end)
@@ -180,6 +185,20 @@ def user_groups(user):
     )
 
 
+def group_covers(group, commune):
+    """Whether a group's territory includes the commune (a national group covers them all)."""
+    scale = group.scale
+    if scale == Organization.Scale.COMMUNE:
+        return group.commune_id == commune.pk
+    if scale == Organization.Scale.EPCI:
+        return commune.epci_id is not None and group.epci_id == commune.epci_id
+    if scale == Organization.Scale.DEPARTMENT:
+        return group.department_id == commune.department_id
+    if scale == Organization.Scale.REGION:
+        return group.region_id == commune.department.region_id
+    return scale == Organization.Scale.NATIONAL
+
+
 @transaction.atomic
 def target_take_on(*, campaign, commune, group, user):
     if not campaign.is_open:
@@ -194,10 +213,22 @@ def target_take_on(*, campaign, commune, group, user):
                 % {"group": existing.group.name}
             )
         if existing.group is None and group is not None:
+            if not group_covers(group, commune):
+                raise CampaignsError(
+                    _(
+                        "This commune is already followed in this campaign, and %(group)s does not act "
+                        "for it: ask the campaign's coordinators."
+                    )
+                    % {"group": group.name}
+                )
             existing.group = group
             existing.save(update_fields=["group"])
         return existing
-    return Target.objects.create(campaign=campaign, commune=commune, group=group, created_by=user)
+    try:
+        with transaction.atomic():
+            return Target.objects.create(campaign=campaign, commune=commune, group=group, created_by=user)
+    except IntegrityError:
+        raise CampaignsError(_("Someone took this commune on at the same moment: reload the page.")) from None
 
 
 def _clean_list_fields(name, head_name):
@@ -221,13 +252,17 @@ def list_add(*, target, name, head_name, email="", political_label=""):
         raise CampaignsError(_("A mid-mandate campaign addresses the municipality, not lists."))
     name, head_name = _clean_list_fields(name, head_name)
     _check_list_name(target, name)
-    candidate_list = CandidateList.objects.create(
-        target=target,
-        name=name,
-        head_name=head_name,
-        email=email.strip(),
-        political_label=political_label.strip(),
-    )
+    try:
+        with transaction.atomic():
+            candidate_list = CandidateList.objects.create(
+                target=target,
+                name=name,
+                head_name=head_name,
+                email=email.strip(),
+                political_label=political_label.strip(),
+            )
+    except IntegrityError:
+        raise CampaignsError(_("This commune already has a list with this name.")) from None
     target_refresh(target)
     return candidate_list
 
@@ -456,9 +491,16 @@ def _commitment_create(*, target, framework, choices, channel, candidate_list=No
         candidate_list=candidate_list, framework=framework, withdrawn_at__isnull=True
     ).exists():
         raise CampaignsError(_("This signatory has already signed this framework in this campaign."))
-    commitment = Commitment.objects.create(
-        target=target, framework=framework, channel=channel, candidate_list=candidate_list, **fields
-    )
+    try:
+        with transaction.atomic():
+            commitment = Commitment.objects.create(
+                target=target, framework=framework, channel=channel, candidate_list=candidate_list, **fields
+            )
+    except IntegrityError:
+        raise CampaignsError(
+            _("This signatory has already signed this framework in this campaign.")
+        ) from None
+
     bulk_create_with_history(
         [
             CommitmentItem(commitment=commitment, item=item, level=level, comment=comment.strip())
@@ -467,7 +509,10 @@ def _commitment_create(*, target, framework, choices, channel, candidate_list=No
         CommitmentItem,
         default_user=fields.get("created_by"),
     )
-    if candidate_list is not None and candidate_list.is_elected:
+    if (candidate_list is not None and candidate_list.is_elected) or (
+        candidate_list is None and not target.campaign.is_election
+    ):
+        # The elected list's bulletin, or the municipality's in a mid-mandate campaign.
         _mandate_create(commitment)
     target_refresh(target)
     return commitment
@@ -481,6 +526,9 @@ def sign_online(*, token, choices, signatory_name, signatory_role, terms_accepte
     invitation = SignatureInvitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_usable:
         raise CampaignsError(_("This link is invalid, expired or already used."))
+    campaign = invitation.target.campaign
+    if not campaign.is_open or not campaign.frameworks.filter(pk=invitation.framework_id).exists():
+        raise CampaignsError(_("This campaign is closed: the bulletin can no longer be signed online."))
     if not terms_accepted:
         raise CampaignsError(_("Accept the publication terms to sign."))
     commitment = _commitment_create(

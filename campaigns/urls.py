@@ -45,6 +45,9 @@ urlpatterns = [
     re_path(
         TARGET + r"bulletins/(?P<commitment_id>[0-9]+)\.pdf$", views.commitment_pdf, name="commitment_pdf"
     ),
+    re_path(
+        TARGET + r"bulletins/(?P<commitment_id>[0-9]+)/scan/$", views.commitment_scan, name="commitment_scan"
+    ),
     re_path(TARGET + r"resultat/$", views.mark_elected, name="mark_elected"),
     re_path(TARGET + r"historique/$", views.target_history, name="history"),
     re_path(r"^signer/(?P<token>[A-Za-z0-9_-]{1,100})/$", views.sign, name="sign"),

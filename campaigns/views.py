@@ -1,5 +1,6 @@
 import csv
 import io
+import itertools
 
 from allauth.core import ratelimit
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from actors.rules import _partner_ids
 from core.history import history_entries
 from core.permissions import require, site_url
+from core.uploads import file_response
 from frameworks.models import Framework, Item
 from territories.queries import DEPARTMENT_CODE, clean_query
 
@@ -144,6 +146,16 @@ def campaign_map_data(request, slug):
     return response
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value):
+    """Text that spreadsheet software will not run as a formula (names come from the public)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -153,18 +165,18 @@ class _Echo:
 def campaign_export(request, slug, fmt):
     campaign = _campaign(slug)
     filters = _filters(request, campaign)
-    rows = queries.campaign_export_rows(campaign, **filters)
+    rows = ([_inert(value) for value in row] for row in queries.campaign_export_rows(campaign, **filters))
     filename = f"{campaign.slug}.{fmt}"
     if fmt == "csv":
         writer = csv.writer(_Echo())
-        response = StreamingHttpResponse(
-            (writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
-        )
+        # With a BOM, spreadsheet software reads the accents as UTF-8.
+        chunks = itertools.chain(["\ufeff"], (writer.writerow(row) for row in rows))
+        response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
     else:
         from openpyxl import Workbook
 
         workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=campaign.title[:31] or "campagne")
+        sheet = workbook.create_sheet(title="communes")
         for row in rows:
             sheet.append(row)
         buffer = io.BytesIO()
@@ -622,6 +634,17 @@ def commitment_pdf(request, slug, code, commitment_id):
 
 
 @login_required
+@require_GET
+def commitment_scan(request, slug, code, commitment_id):
+    """The scan of a signed paper bulletin: for the group and the coordinators only."""
+    target = _managed_target(request, slug, code)
+    commitment = get_object_or_404(Commitment, pk=commitment_id, target=target)
+    if not commitment.scan:
+        raise Http404
+    return file_response(commitment.scan.name)
+
+
+@login_required
 @require_POST
 def mark_elected(request, slug, code):
     target = _managed_target(request, slug, code)
@@ -655,30 +678,23 @@ def target_history(request, slug, code):
     commitment_ids = list(
         Commitment.history.filter(target_id=target.pk).values_list("id", flat=True).distinct()
     )
-    records = [
-        (list(target.history.order_by("-history_date")[:200]), None),
-        (list(CandidateList.history.filter(id__in=list_ids).order_by("-history_date")[:200]), None),
-        (list(Commitment.history.filter(id__in=commitment_ids).order_by("-history_date")[:200]), None),
-        (
-            list(
-                CommitmentItem.history.filter(commitment_id__in=commitment_ids).order_by("-history_date")[
-                    :500
-                ]
-            ),
-            None,
-        ),
-    ]
-    items = {}
-    if records[3][0]:
-        items = Item.objects.in_bulk({record.item_id for record in records[3][0]})
+    item_records = list(
+        CommitmentItem.history.filter(commitment_id__in=commitment_ids).order_by("-history_date")[:500]
+    )
+    items = Item.objects.in_bulk({record.item_id for record in item_records}) if item_records else {}
 
     def item_label(record):
         item = items.get(record.item_id)
         return f"{item.code}. {item.title}" if item else "—"
 
-    entries = []
-    for index, (chunk, _unused) in enumerate(records):
-        entries += history_entries(chunk, label=item_label) if index == 3 else history_entries(chunk)
+    entries = history_entries(item_records, label=item_label)
+    for records in (
+        target.history.order_by("-history_date")[:200],
+        Step.history.filter(target_id=target.pk).order_by("-history_date")[:200],
+        CandidateList.history.filter(id__in=list_ids).order_by("-history_date")[:200],
+        Commitment.history.filter(id__in=commitment_ids).order_by("-history_date")[:200],
+    ):
+        entries += history_entries(list(records))
     entries.sort(key=lambda entry: entry["date"], reverse=True)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "campaigns/history.html", {"target": target, "page": page})
@@ -732,8 +748,12 @@ def withdraw(request, token):
         return render(request, "campaigns/withdraw_invalid.html", status=404)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.commitment_withdraw(commitment=commitment, reason=form.cleaned_data["reason"])
-        messages.success(request, _("Your commitment is withdrawn. The page of the commune shows it."))
+        try:
+            services.commitment_withdraw(commitment=commitment, reason=form.cleaned_data["reason"])
+        except services.CampaignsError as error:  # withdrawn meanwhile (a double submit)
+            messages.info(request, str(error))
+        else:
+            messages.success(request, _("Your commitment is withdrawn. The page of the commune shows it."))
         return redirect(commitment.target)
     return render(request, "campaigns/withdraw.html", {"commitment": commitment, "form": form})
 
@@ -801,7 +821,7 @@ def import_job(request, slug, job_id):
 def import_template(request, slug, fmt):
     campaign = _campaign(slug)
     require(request, "campaigns.import_commitments", campaign)
-    content, content_type, filename = imports.import_template(fmt)
+    content, content_type, filename = imports.import_template(fmt, campaign=campaign)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -82,9 +82,21 @@ def random_name(folder, filename):
     return f"{folder}/{secrets.token_urlsafe(16)}{suffix}"
 
 
+# Folders whose files are served only through their app's own views, after a permission
+# check (signed paper bulletins, spreadsheets waiting to be imported).
+PRIVATE_FOLDERS = ("bulletins/", "imports/")
+
+
 @require_GET
 def serve(request, path):
-    """Serve an uploaded file: never inline HTML or script, never sniffed, sandboxed."""
+    """Serve a public uploaded file (logos, deliberations…)."""
+    if path.startswith(PRIVATE_FOLDERS):
+        raise Http404
+    return file_response(path)
+
+
+def file_response(path):
+    """An uploaded file: never inline HTML or script, never sniffed, sandboxed."""
     if ".." in path.split("/") or path.startswith("/"):
         raise Http404
     if not default_storage.exists(path):

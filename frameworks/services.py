@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import PROTECT, ProtectedError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -243,6 +243,16 @@ def frameworks_load(paths=None):
                 continue
             try:
                 _write(existing, data, theme_ids)
+            except SignedTextChanged as changed:
+                _fail(
+                    path,
+                    _(
+                        "the text of item %(code)s, already signed, would change in version %(version)s: "
+                        "publish a new version instead."
+                    ),
+                    code=str(changed),
+                    version=data["version"],
+                )
             except ProtectedError:
                 _fail(
                     path,
@@ -256,6 +266,21 @@ def frameworks_load(paths=None):
         for slug in {data["slug"] for data in parsed}:
             _mark_current(slug)
     return report
+
+
+class SignedTextChanged(Exception):
+    """The text of an item (or level) that someone signed would change."""
+
+
+def _signed(obj):
+    """Whether rows of other apps hold on to this item or level (their foreign keys PROTECT it)."""
+    for relation in obj._meta.related_objects:
+        if (
+            relation.on_delete is PROTECT
+            and relation.related_model._base_manager.filter(**{relation.field.name: obj}).exists()
+        ):
+            return True
+    return False
 
 
 def _write(framework, data, theme_ids):
@@ -291,6 +316,8 @@ def _write(framework, data, theme_ids):
     items = {item.code: item for item in framework.items.all()}
     for position, values in enumerate(data["items"]):
         item = items.get(values["code"]) or Item(framework=framework, code=values["code"])
+        if item.pk and (item.title, item.summary) != (values["title"], values["summary"]) and _signed(item):
+            raise SignedTextChanged(item.code)
         item.section = sections[values["section"]]
         item.title, item.summary, item.position = values["title"], values["summary"], position
         item.save()
@@ -300,6 +327,8 @@ def _write(framework, data, theme_ids):
         item.levels.exclude(code__in=wanted_levels).delete()
         for level_position, level_values in enumerate(values["levels"]):
             level = levels.get(level_values["code"]) or Level(item=item, code=level_values["code"])
+            if level.pk and level.title != level_values["title"] and _signed(level):
+                raise SignedTextChanged(item.code)
             level.title, level.position = level_values["title"], level_position
             level.save()
     # Removed items and sections go last (items may have moved to another section).

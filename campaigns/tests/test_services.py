@@ -353,7 +353,8 @@ def test_list_delete_and_refused_once_signed(target, first, second):
     services.step_add(target=target, kind=Step.Kind.LETTER, date=today(), candidate_list=second)
     services.list_delete(candidate_list=second)
     assert list(target.lists.all()) == [first]
-    assert not Step.objects.exists()  # its steps go with it
+    assert not Step.objects.exists()  # its steps go with it…
+    assert Step.history.filter(history_type="-").count() == 1  # …and the history keeps them
     commitment = paper(target, "A", candidate_list=first)
     services.commitment_withdraw(commitment=commitment)
     with refused("This list has signed a bulletin: it stays on record (it can withdraw)."):

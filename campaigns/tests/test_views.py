@@ -476,9 +476,13 @@ def test_paper_view(settings, tmp_path, target, first, member):
     assert commitment.channel == Commitment.Channel.PAPER and commitment.created_by == member
     assert re.fullmatch(r"bulletins/[A-Za-z0-9_-]{20,}\.pdf", commitment.scan.name)
     assert (tmp_path / commitment.scan.name).read_bytes() == PDF_BYTES
-    # The scan is linked for the managers only.
-    assert commitment.scan.name in html_of(client.get(target.get_absolute_url()))
-    assert commitment.scan.name not in html_of(browser().get(target.get_absolute_url()))
+    # The scan is linked for the managers only, and served to them only (never by /fichiers/).
+    scan_url = target.get_absolute_url() + f"bulletins/{commitment.pk}/scan/"
+    assert scan_url in html_of(client.get(target.get_absolute_url()))
+    assert scan_url not in html_of(browser().get(target.get_absolute_url()))
+    assert b"".join(client.get(scan_url).streaming_content) == PDF_BYTES
+    assert browser(make_user("curieux@example.org")).get(scan_url).status_code == 403
+    assert browser().get(f"/fichiers/{commitment.scan.name}").status_code == 404
     # Signed twice: refused.
     response = client.post(url + f"?referentiel={framework().pk}", {**data, f"item_{item('B').pk}": "on"})
     assert fr("This signatory has already signed this framework in this campaign.") in html_of(response)
@@ -625,6 +629,8 @@ def test_export_csv(campaign, several):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="municipales-2026.csv"'
     text = b"".join(response.streaming_content).decode()
+    assert text.startswith("\ufeff")  # spreadsheet software then reads UTF-8
+    text = text[1:]
     assert "@" not in text  # never the contact emails
     rows = list(csv.DictReader(io.StringIO(text)))
     assert list(rows[0]) == [
@@ -668,7 +674,7 @@ def test_export_csv(campaign, several):
     assert paris["statut"] == str(Target.Status.REFUSED.label) and paris["referentiel"] == ""
     # With the page's filters.
     response = browser().get(campaign.get_absolute_url() + "export.csv?departement=974")
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode().lstrip("\ufeff"))))
     assert [row["code_insee"] for row in rows] == ["97411"]
 
 

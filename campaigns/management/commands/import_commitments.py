@@ -3,7 +3,7 @@ import sys
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from tqdm import tqdm
 
 from actors.models import Organization
@@ -12,7 +12,7 @@ from campaigns.models import Campaign
 
 
 class Command(BaseCommand):
-    help = _(
+    help = gettext_lazy(
         "Import signed commitments of a campaign from a CSV (UTF-8) or XLSX file: every row or "
         "nothing. With --dry-run, only check the file."
     )
