@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
 
 from territories.models import full_name
 from territories.normalize import normalize
@@ -192,8 +192,13 @@ def commune_campaigns(commune):
 
 
 def item_commitments(item, *, page=None, per_page=50):
+    committed = MandateCommitment.objects.filter(
+        commitment__items__item=item, commitment__withdrawn_at__isnull=True
+    )
+    # One row per commune, even when both its elected list and its council committed.
+    first_of_each_commune = committed.order_by().values("commune").annotate(first=Min("pk")).values("first")
     mandates = (
-        MandateCommitment.objects.filter(commitment__items__item=item, commitment__withdrawn_at__isnull=True)
+        MandateCommitment.objects.filter(pk__in=first_of_each_commune)
         .select_related("commune__department", "campaign")
         .defer(
             "commune__outline",

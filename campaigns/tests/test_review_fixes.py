@@ -196,3 +196,19 @@ def test_a_stale_import_stops_refreshing(campaign, coordinator, media_root):
     )
     page = browser(coordinator).get(job.get_absolute_url()).content.decode()
     assert 'http-equiv="refresh"' not in page
+
+
+def test_a_commune_committed_twice_to_an_item_is_listed_once(campaign, target, first, member):
+    paper(target, "26", candidate_list=first)
+    services.mark_elected(target=target, candidate_list=first)
+    services.deliberation_record(
+        target=target,
+        framework=framework(PACTE),
+        choices=[(item("26"), None, "")],
+        reference="DEL-2026-001",
+        adopted_on=timezone.localdate(),
+        user=member,
+    )
+    assert MandateCommitment.objects.filter(commune=target.commune).count() == 2
+    html = browser().get(item("26").get_absolute_url()).content.decode()
+    assert html.count(f'href="{target.commune.get_absolute_url()}"') == 1
