@@ -7,6 +7,8 @@ Roles: anonymous, plain user, member, coordinator of a group, partner coordinato
 import rules
 from rules import is_authenticated, is_staff
 
+from core.cache import cached_ids
+
 from .models import Membership, MunicipalContact, Organization
 
 
@@ -14,28 +16,23 @@ def _coordinator_org_ids(user):
     """Ids of the organisations this user coordinates (cached on the user object)."""
     if not user.is_authenticated:
         return frozenset()
-    cached = getattr(user, "_coordinated_org_ids", None)
-    if cached is None:
-        cached = frozenset(
-            Membership.objects.filter(user=user, role=Membership.Role.COORDINATOR).values_list(
-                "organization_id", flat=True
-            )
-        )
-        user._coordinated_org_ids = cached
-    return cached
+    return cached_ids(
+        user,
+        "_coordinated_org_ids",
+        lambda: Membership.objects.filter(user=user, role=Membership.Role.COORDINATOR).values_list(
+            "organization_id", flat=True
+        ),
+    )
 
 
 def _partner_ids(user):
-    cached = getattr(user, "_coordinated_partner_ids", None)
-    if cached is None:
-        ids = _coordinator_org_ids(user)
-        cached = frozenset(
-            Organization.objects.filter(pk__in=ids, kind=Organization.Kind.PARTNER).values_list(
-                "pk", flat=True
-            )
-        )
-        user._coordinated_partner_ids = cached
-    return cached
+    return cached_ids(
+        user,
+        "_coordinated_partner_ids",
+        lambda: Organization.objects.filter(
+            pk__in=_coordinator_org_ids(user), kind=Organization.Kind.PARTNER
+        ).values_list("pk", flat=True),
+    )
 
 
 @rules.predicate

@@ -9,10 +9,10 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.emails import email_send
+from core.slugs import unique_slug
 
 from .models import Invitation, Membership, MunicipalContact, Organization, new_token, token_hash
 
@@ -22,14 +22,9 @@ class ActorsError(Exception):
 
 
 def _unique_slug(name, commune=None):
-    base = slugify(
-        f"{name} {commune.name}" if commune and commune.name.lower() not in name.lower() else name
-    )[:150]
-    base = base or "organisation"
-    slug, number = base, 2
-    while Organization.objects.filter(slug=slug).exists():
-        slug, number = f"{base}-{number}", number + 1
-    return slug
+    """The group's name, with its commune's when the name does not say it."""
+    text = f"{name} {commune.name}" if commune and commune.name.lower() not in name.lower() else name
+    return unique_slug(Organization, text, fallback="organisation")
 
 
 def _notify_network_coordinators(organization, *, site_url):

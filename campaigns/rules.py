@@ -15,29 +15,25 @@ from rules import is_authenticated, is_staff
 
 from actors.models import Membership, MunicipalContact, Organization
 from actors.rules import _partner_ids, is_partner_coordinator, is_verified_contact_of
+from core.cache import cached_ids
 
 
 def _group_ids(user):
-    cached = getattr(user, "_member_group_ids", None)
-    if cached is None:
-        cached = frozenset(
-            Membership.objects.filter(
-                user=user,
-                organization__kind=Organization.Kind.LOCAL_GROUP,
-                organization__status=Organization.Status.VALIDATED,
-                organization__hidden_at__isnull=True,
-            ).values_list("organization_id", flat=True)
-        )
-        user._member_group_ids = cached
-    return cached
+    """The validated, visible local groups the user belongs to."""
+    return cached_ids(
+        user,
+        "_member_group_ids",
+        lambda: Membership.objects.filter(
+            user=user,
+            organization__kind=Organization.Kind.LOCAL_GROUP,
+            organization__status=Organization.Status.VALIDATED,
+            organization__hidden_at__isnull=True,
+        ).values_list("organization_id", flat=True),
+    )
 
 
 def _organizer_ids(campaign):
-    cached = getattr(campaign, "_organizer_ids", None)
-    if cached is None:
-        cached = frozenset(campaign.organizers.values_list("pk", flat=True))
-        campaign._organizer_ids = cached
-    return cached
+    return cached_ids(campaign, "_organizer_ids", lambda: campaign.organizers.values_list("pk", flat=True))
 
 
 @rules.predicate
@@ -65,15 +61,14 @@ def is_municipal_contact(user):
 
 
 def contact_commune_ids(user):
-    cached = getattr(user, "_contact_commune_ids", None)
-    if cached is None:
-        cached = frozenset(
-            MunicipalContact.objects.filter(user=user, status=MunicipalContact.Status.VERIFIED).values_list(
-                "commune_id", flat=True
-            )
-        )
-        user._contact_commune_ids = cached
-    return cached
+    """The communes the user is a verified contact of."""
+    return cached_ids(
+        user,
+        "_contact_commune_ids",
+        lambda: MunicipalContact.objects.filter(
+            user=user, status=MunicipalContact.Status.VERIFIED
+        ).values_list("commune_id", flat=True),
+    )
 
 
 @rules.predicate

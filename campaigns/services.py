@@ -12,12 +12,12 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from actors.models import Membership, Organization, new_token, token_hash
 from core.emails import email_send
+from core.slugs import unique_slug
 from core.uploads import EXTENSIONS, sniff
 
 from .models import (
@@ -52,14 +52,6 @@ def _named_by_content(upload, stem):
 
 
 # Campaigns ------------------------------------------------------------------------
-
-
-def _unique_slug(title):
-    base = slugify(title)[:150] or "campagne"
-    slug, number = base, 2
-    while Campaign.objects.filter(slug=slug).exists():
-        slug, number = f"{base}-{number}", number + 1
-    return slug
 
 
 def _check_campaign(*, frameworks, organizers, first_round, second_round, mandate_start, mandate_end):
@@ -99,7 +91,7 @@ def campaign_create(
     )
     campaign = Campaign(
         title=title.strip(),
-        slug=_unique_slug(title),
+        slug=unique_slug(Campaign, title, fallback="campagne"),
         kind=kind,
         description=description,
         first_round=first_round,
