@@ -171,6 +171,17 @@ def add_checked_import(world):
     world.extra["job"] = job
 
 
+SCAN_BYTES = b"%PDF-1.4\n% scan of a signed bulletin\n"
+
+
+def attach_scan(world):
+    """The scan of G's paper bulletin, stored as the paper form stores it."""
+    from django.core.files.base import ContentFile
+
+    world.commitment.scan.save("bulletin.pdf", ContentFile(SCAN_BYTES))
+    world.extra["scan"] = world.commitment.scan.name
+
+
 def add_pending_invitation(world):
     token, hashed = new_token()
     world.extra["invitation"] = Invitation.objects.create(
@@ -984,6 +995,23 @@ ROWS = [
         url=lambda w: target_url(w, f"bulletins/{w.commitment.pk}.pdf"),
         expect=managers(),
         effect=is_pdf,
+    ),
+    Row(
+        "commitment_scan",
+        "GET",
+        setup=attach_scan,
+        url=lambda w: target_url(w, f"bulletins/{w.commitment.pk}/scan/"),
+        # The scan of a signed paper bulletin: for the group and the coordinators only.
+        expect=managers(),
+        effect=lambda c: c.response.streaming and b"".join(c.response.streaming_content) == SCAN_BYTES,
+    ),
+    Row(
+        "commitment_scan_through_public_files",
+        "GET",
+        setup=attach_scan,
+        url=lambda w: f"/fichiers/{w.extra['scan']}",
+        # Never through the public file route, whoever asks.
+        expect=matrix(deny(404)),
     ),
     Row(
         "target_history_page",
