@@ -302,3 +302,35 @@ def test_the_campaign_page_fits_a_small_phone(open_browsing, invited):
     expect(row.get_by_role("link", name="Saint-Denis", exact=True)).to_be_in_viewport()
     phone.check_page()
     phone_fits(page)
+
+
+def test_the_group_pages_of_a_commune_pass_the_browser_checks(open_browsing, invited):
+    """The pages a group uses beyond the main path (paper bulletin with its errors, deliberation,
+    letter, list, history) pass axe, in French, with no third-party request."""
+    target, _token = invited
+    member = open_browsing()
+    member.open(f"/compte/login/?next={target.get_absolute_url()}")
+    log_in(member, "awa@example.org")
+    base = target.get_absolute_url()
+    for path in ("lettre/", "historique/", "deliberation/", f"listes/{target.lists.get().pk}/modifier/"):
+        page = member.open(base + path)
+        expect(page.locator("h1")).to_be_visible()
+
+    page = member.open(base + "bulletin-papier/")
+    form = page.locator("main form[enctype]")
+    form.get_by_label(re.compile(r"^(?:Signataire|Signatory)\b")).fill("Marie Curie")
+    form.get_by_label(text("Qualité du ou de la signataire", "Signatory's role")).fill("tête de liste")
+    form.get_by_label(text("Signé le", "Signed on")).fill("2026-03-01")
+    page = submit(member, form.get_by_role("button", name=text("Enregistrer", "Record", exact=True)))
+    # No item ticked: the form comes back, says why, and nothing is recorded.
+    expect(page.locator(".errors")).to_contain_text(
+        text("Choisissez au moins un engagement", "Choose at least one")
+    )
+    assert not Commitment.objects.exists()
+    form = page.locator("main form[enctype]")
+    form.get_by_role("checkbox", name=re.compile(r"^26\b")).check()
+    page = submit(member, form.get_by_role("button", name=text("Enregistrer", "Record", exact=True)))
+    expect(page.locator(".message")).to_contain_text(
+        text("Le bulletin papier est enregistré", "paper bulletin")
+    )
+    assert Commitment.objects.get().channel == Commitment.Channel.PAPER
