@@ -10,7 +10,7 @@ from django.utils import translation
 
 from actors.models import Organization
 from core.testing import make_user
-from frameworks.models import Framework, Item, Level, Section, Theme
+from frameworks.models import THEMES, Framework, Item, Level, Section, Theme
 from frameworks.services import DATA_DIR, FrameworksLoadError, frameworks_load
 
 from .helpers import PACTE, SHIPPED, commit, item_of, pacte_data, read_yaml, write
@@ -115,9 +115,13 @@ def test_shipped_counts():
 def test_themes_are_attached():
     item = pacte().items.get(code="26")
     assert set(item.themes.values_list("code", flat=True)) == {"first_welcome", "access_to_rights"}
-    assert not pacte().items.get(code="01").themes.exists()
+    assert set(pacte().items.get(code="01").themes.values_list("code", flat=True)) == {"economy_finance"}
     assert pacte().items.filter(themes__code="first_welcome").count() == 1
-    assert Theme.objects.count() == 12
+    assert Theme.objects.count() == len(THEMES) == 19
+
+
+def test_every_pacte_item_has_a_theme():
+    assert not pacte().items.filter(themes__isnull=True).exists()
 
 
 def test_levels():
@@ -131,9 +135,15 @@ def test_completeness_comes_from_the_files():
     framework = pacte()
     assert framework.is_complete is False
     assert framework.missing == [str(code) for code in read_yaml(SHIPPED[PACTE])["missing"]]
-    assert "26" not in framework.missing and "06" in framework.missing
-    anvita = Framework.objects.get(slug="anvita-charte")
-    assert anvita.is_complete is False and anvita.missing == []
+    assert framework.missing == ["13", "20", "22", "23"]
+    measures = {f"{number:02d}" for number in range(1, 33)} - set(framework.missing)
+    assert set(framework.items.values_list("code", flat=True)) == measures | {"A", "B", "C"}
+
+
+def test_items_resting_on_one_source_or_inference_say_so():
+    items = dict(pacte().items.values_list("code", "confidence"))
+    assert items["26"] == "confirmed" and items["06"] == "single_source"
+    assert all(item.sources for item in Item.objects.all())
 
 
 def test_complete_defaults_to_true(tmp_path):
