@@ -91,13 +91,16 @@ def item_set(data: dict, code: str | None, values: dict) -> None:
     others = [item for item in items if str(item.get("code")) != code]
     if any(str(item.get("code")) == values["code"] for item in others):
         raise DraftError(_("The item code “%(code)s” is already used.") % {"code": values["code"]})
-    values = {key: value for key, value in values.items() if value not in (None, [], "") or key == "themes"}
+    values = {
+        key: value
+        for key, value in values.items()
+        if value not in (None, [], "") or key in ("themes", "maps_to")
+    }
     if code is None:
         items.append(values)
     else:
         index = _find(items, code, _("This item is no longer in the draft."))
-        kept = {key: items[index][key] for key in ("maps_to",) if key in items[index] and key not in values}
-        items[index] = {**values, **kept}
+        items[index] = values
     missing = [str(c) for c in data.get("missing") or [] if str(c) != values["code"]]
     data["missing"] = missing
     data["complete"] = not missing

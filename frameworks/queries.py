@@ -1,13 +1,18 @@
 """Reads of frameworks."""
 
+from types import SimpleNamespace
+
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch
 
-from .models import Framework, Item, Theme
+from .models import FILTER_GROUPS, THEME_GROUPS, Framework, FrameworkDraft, Item, Theme
 
 
 def current_frameworks():
+    """The current national frameworks (local versions are listed under theirs)."""
     return (
         Framework.objects.current()
+        .filter(parent__isnull=True)
         .select_related("publisher")
         .annotate(item_count=Count("items"))
         .order_by("title")
@@ -15,18 +20,49 @@ def current_frameworks():
 
 
 def framework_get(slug, version=None):
-    frameworks = Framework.objects.select_related("publisher").filter(slug=slug)
+    frameworks = Framework.objects.select_related("publisher", "parent").filter(slug=slug)
     frameworks = frameworks.filter(version=version) if version else frameworks.filter(is_current=True)
     return frameworks.first()
 
 
 def framework_sections(framework, *, theme=None):
-    """The framework's sections with their items (filtered by theme), in three queries."""
-    items = Item.objects.select_related("framework").order_by("position").prefetch_related("themes", "levels")
+    """The framework's sections with their items (filtered by theme), in four queries.
+
+    Each section has `entries`, its items, each with `theme_list`, `national_list` (the
+    national items a local item stands for) and `url`: what the page template reads."""
+    items = (
+        Item.objects.select_related("framework")
+        .order_by("position")
+        .prefetch_related(
+            "themes", Prefetch("national_items", queryset=Item.objects.select_related("framework"))
+        )
+    )
     if theme:
         items = items.filter(themes__code=theme)
     sections = framework.sections.order_by("position").prefetch_related(Prefetch("items", queryset=items))
-    return [section for section in sections if section.items.all()]
+    result = []
+    for section in sections:
+        section.entries = list(section.items.all())
+        for item in section.entries:
+            item.theme_list = list(item.themes.all())
+            item.national_list = list(item.national_items.all())
+            item.url = item.get_absolute_url()
+        if section.entries:
+            result.append(section)
+    return result
+
+
+def theme_filter_groups(themes):
+    """The themes of a filter, grouped as welcome and transition themes."""
+    by_code = {theme.code: theme for theme in themes}
+    groups, seen = [], set()
+    for group in FILTER_GROUPS:
+        label, codes = THEME_GROUPS[group]
+        members = [by_code[code] for code in codes if code in by_code and code not in seen]
+        seen.update(codes)
+        if members:
+            groups.append((label, members))
+    return groups
 
 
 def framework_themes(framework):
@@ -42,10 +78,99 @@ def framework_versions(framework):
     return Framework.objects.filter(slug=framework.slug).order_by("-year", "-version")
 
 
+def item_local_versions(item):
+    """The items of local versions that stand for this national item, with their versions."""
+    return (
+        item.local_items.filter(framework__is_current=True)
+        .select_related("framework__publisher")
+        .order_by("framework__title", "position")
+    )
+
+
 def item_get(framework, code):
     return (
-        framework.items.select_related("section")
-        .prefetch_related("themes", "levels")
+        framework.items.select_related("section", "framework__parent")
+        .prefetch_related(
+            "themes", "levels", Prefetch("national_items", queryset=Item.objects.select_related("framework"))
+        )
         .filter(code=code)
         .first()
     )
+
+
+def local_versions(framework):
+    """The current local versions of a national framework (any of its versions)."""
+    return (
+        Framework.objects.current()
+        .filter(parent__slug=framework.slug)
+        .select_related("publisher__commune", "publisher__department", "publisher__region")
+        .order_by("title")
+    )
+
+
+def groups_by_ids(ids):
+    from actors.models import Organization
+
+    return Organization.objects.filter(pk__in=ids).order_by("name")
+
+
+def draft_history(slug, limit=200):
+    """The edits of the drafts of a framework (its open draft and the published ones)."""
+    records = list(
+        FrameworkDraft.history.filter(slug=slug)
+        .order_by("-history_date")
+        .only("history_date", "history_user_id", "history_type", "change", "revision", "id")[:limit]
+    )
+    users = get_user_model().objects.in_bulk({r.history_user_id for r in records if r.history_user_id})
+    for record in records:
+        user = users.get(record.history_user_id)
+        record.author = user.public_name if user else None
+    return records
+
+
+def preview(data):
+    """The public page's content for a draft, built from its checked data without writing.
+
+    Raises validation.FrameworksLoadError when the draft cannot be read."""
+    from .validation import database_context, parse_data
+
+    checked = parse_data(data, context=database_context())
+    themes = {theme.code: theme for theme in Theme.objects.all()}
+    national = {}
+    if checked.get("parent_id"):
+        national = {item.code: item for item in Item.objects.filter(framework_id=checked["parent_id"])}
+    sections = []
+    for section in checked["sections"]:
+        entries = [
+            SimpleNamespace(
+                code=item["code"],
+                title=item["title"],
+                summary=item["summary"],
+                confidence=item["confidence"],
+                to_confirm=item["confidence"] != Item.Confidence.CONFIRMED,
+                theme_list=[themes[code] for code in item["themes"] if code in themes],
+                national_list=[national[code] for code in item.get("maps_to", []) if code in national],
+                url="",
+            )
+            for item in checked["items"]
+            if item["section"] == section["code"]
+        ]
+        if entries:
+            sections.append(SimpleNamespace(**section, entries=entries))
+    used = {code for item in checked["items"] for code in item["themes"]}
+    framework = SimpleNamespace(
+        **{key: checked[key] for key in ("slug", "version", "title", "short_title", "year", "description")},
+        source_url=checked["source_url"],
+        is_complete=checked["is_complete"],
+        missing=checked["missing"],
+        is_current=True,
+        is_local=bool(checked.get("parent_id")),
+        publisher=SimpleNamespace(name=data.get("publisher")),
+    )
+    return {
+        "framework": framework,
+        "sections": sections,
+        "themes": [theme for code, theme in themes.items() if code in used],
+        "theme": "",
+        "versions": [],
+    }
