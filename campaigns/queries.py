@@ -5,6 +5,7 @@ from collections import defaultdict
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
 
+from frameworks.queries import framework_with_local_versions, item_equivalents
 from territories.models import full_name
 from territories.normalize import normalize
 from territories.queries import prefix
@@ -91,9 +92,9 @@ def campaign_targets(campaign, *, status="", framework=None, item=None, departme
         targets = targets.filter(prefix("commune__search_name", " " + normalize(query)))
     active = Commitment.objects.filter(target=OuterRef("pk"), withdrawn_at__isnull=True)
     if framework is not None:
-        targets = targets.filter(Exists(active.filter(framework=framework)))
+        targets = targets.filter(Exists(active.filter(framework_with_local_versions(framework))))
     if item is not None:
-        targets = targets.filter(Exists(active.filter(items__item=item)))
+        targets = targets.filter(Exists(active.filter(items__item__in=item_equivalents(item))))
     return targets.order_by("commune__search_name", "commune__code")
 
 
@@ -182,9 +183,14 @@ def commune_campaigns(commune):
     )
     mandates = (
         MandateCommitment.objects.filter(commune=commune, commitment__withdrawn_at__isnull=True)
-        .select_related("campaign", "commitment__framework", "commitment__candidate_list")
+        .select_related("campaign", "commitment__framework__parent", "commitment__candidate_list")
         .prefetch_related(
-            Prefetch("commitment__items", queryset=CommitmentItem.objects.select_related("item__framework"))
+            Prefetch(
+                "commitment__items",
+                queryset=CommitmentItem.objects.select_related("item__framework").prefetch_related(
+                    "item__national_items"
+                ),
+            )
         )
         .order_by("-start_year")
     )
@@ -192,8 +198,11 @@ def commune_campaigns(commune):
 
 
 def item_commitments(item, *, page=None, per_page=50):
+    """The communes committed to the item for their mandate, directly or through a local
+    version's item that stands for it, and how many bulletins signed it."""
+    equivalents = item_equivalents(item)
     committed = MandateCommitment.objects.filter(
-        commitment__items__item=item, commitment__withdrawn_at__isnull=True
+        commitment__items__item__in=equivalents, commitment__withdrawn_at__isnull=True
     )
     # One row per commune, even when both its elected list and its council committed.
     first_of_each_commune = committed.order_by().values("commune").annotate(first=Min("pk")).values("first")
@@ -208,7 +217,9 @@ def item_commitments(item, *, page=None, per_page=50):
         )
         .order_by("commune__search_name", "commune__code")
     )
-    signatures = Commitment.objects.filter(items__item=item, withdrawn_at__isnull=True).count()
+    signatures = (
+        Commitment.objects.filter(items__item__in=equivalents, withdrawn_at__isnull=True).distinct().count()
+    )
     return {"mandates": Paginator(mandates, per_page).get_page(page), "signatures_count": signatures}
 
 
@@ -228,6 +239,7 @@ EXPORT_HEADER = [
     "qualite",
     "date_signature",
     "engagements",
+    "engagements_nationaux",
 ]
 
 
@@ -246,15 +258,22 @@ def campaign_export_rows(campaign, **filters):
         .values_list("target_id", "pk", "name", "head_name", "political_label", "is_elected")
     ):
         lists[row[0]].append(row[1:])
-    codes = defaultdict(list)
-    for commitment_id, code in (
+    codes, national_codes = defaultdict(list), defaultdict(list)
+    for commitment_id, code, parent, national in (
         CommitmentItem.objects.filter(
             commitment__target__in=target_ids, commitment__withdrawn_at__isnull=True
         )
-        .order_by("commitment_id", "item__position")
-        .values_list("commitment_id", "item__code")
+        .order_by("commitment_id", "item__position", "item__national_items__position")
+        .values_list(
+            "commitment_id", "item__code", "item__framework__parent_id", "item__national_items__code"
+        )
     ):
-        codes[commitment_id].append(code)
+        if code not in codes[commitment_id]:
+            codes[commitment_id].append(code)
+        # A local item counts for the national items it stands for; a national item, for itself.
+        national_code = national if parent else code
+        if national_code and national_code not in national_codes[commitment_id]:
+            national_codes[commitment_id].append(national_code)
     signed = defaultdict(list)
     for row in (
         Commitment.objects.filter(target__in=target_ids, withdrawn_at__isnull=True)
@@ -299,10 +318,11 @@ def campaign_export_rows(campaign, **filters):
                         role,
                         signed_on.isoformat(),
                         ";".join(codes.get(commitment_id, [])),
+                        ";".join(national_codes.get(commitment_id, [])),
                     ]
                 )
             if list_id is not None and not commitments:
                 wrote = True
-                yield base + list_cells + ["", "", "", "", ""]
+                yield base + list_cells + [""] * 6
         if not wrote:
-            yield base + ["", "", "", "", "", "", "", "", ""]
+            yield base + [""] * 10

@@ -3,7 +3,7 @@
 from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 
 from .models import FILTER_GROUPS, THEME_GROUPS, Framework, FrameworkDraft, Item, Theme
 
@@ -174,3 +174,14 @@ def preview(data):
         "theme": "",
         "versions": [],
     }
+
+
+def item_equivalents(item):
+    """The item and the local items that stand for it, as a subquery of ids: commitments
+    to any of them count for the item on national pages and counts."""
+    return Item.objects.filter(Q(pk=item.pk) | Q(national_items=item)).values("pk")
+
+
+def framework_with_local_versions(framework):
+    """A filter on a framework foreign key: this version and its local versions."""
+    return Q(framework=framework) | Q(framework__parent=framework)

@@ -37,10 +37,12 @@ EMPTY_CAMPAIGN_PAGE_QUERIES = 5  # no target: no page, nothing to prefetch
 # (the panel of campaigns) the targets, their lists, their bulletins and their items.
 COMMUNE_PAGE_WITHOUT_CAMPAIGN_QUERIES = 5
 COMMUNE_PAGE_QUERIES = 8
-COMMUNE_PAGE_WITH_MANDATE_QUERIES = 9  # + the items of the mandates' bulletins
+COMMUNE_PAGE_WITH_MANDATE_QUERIES = (
+    10  # + the items of the mandates' bulletins and the national items they stand for
+)
 # The item page: the framework, the item, its themes, its levels, the count of signatures and
 # of mandates, the page of mandates.
-ITEM_PAGE_QUERIES = 7
+ITEM_PAGE_QUERIES = 9  # with the national items it stands for and its local versions
 # The target page: the campaign (+ frameworks, organisers), the target, its lists, their
 # bulletins and items, the municipality's bulletins.
 TARGET_PAGE_QUERIES = 8

@@ -649,6 +649,7 @@ def test_export_csv(campaign, several):
         "qualite",
         "date_signature",
         "engagements",
+        "engagements_nationaux",
     ]
     saint_denis = [row for row in rows if row["code_insee"] == "93066"]
     assert [(row["liste"], row["referentiel"], row["engagements"]) for row in saint_denis] == [
