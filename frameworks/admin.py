@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Framework, Item, Level, Section, Theme
+from .models import Framework, FrameworkDraft, Item, Level, Section, Theme
 
 
 class SectionInline(admin.TabularInline):
@@ -37,3 +37,18 @@ class ItemAdmin(admin.ModelAdmin):
 
 
 admin.site.register([Theme, Level])
+
+
+@admin.register(FrameworkDraft)
+class FrameworkDraftAdmin(admin.ModelAdmin):
+    """Drafts are edited on the site (/referentiels/<slug>/brouillon/): read them here."""
+
+    list_display = ["slug", "publisher", "revision", "updated_by", "updated_at", "published_at"]
+    list_filter = ["publisher"]
+    readonly_fields = [field.name for field in FrameworkDraft._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
