@@ -13,7 +13,7 @@ import copy
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -41,7 +41,7 @@ class DraftConflict(Exception):
             )
             % {
                 "name": draft.updated_by.public_name if draft.updated_by else _("someone"),
-                "date": timezone.localtime(draft.updated_at).strftime("%d/%m/%Y %H:%M"),
+                "date": formats.date_format(timezone.localtime(draft.updated_at), "DATETIME_FORMAT"),
                 "change": draft.change,
             }
         )

@@ -238,7 +238,10 @@ def draft_move(request, slug):
     key = "sections" if request.POST.get("what") == "section" else "items"
     code = request.POST.get("code", "")
     offset = -1 if request.POST.get("direction") == "up" else 1
-    change = _("%(code)s moved up") if offset < 0 else _("%(code)s moved down")
+    if key == "sections":
+        change = _("Section %(code)s moved up") if offset < 0 else _("Section %(code)s moved down")
+    else:
+        change = _("Item %(code)s moved up") if offset < 0 else _("Item %(code)s moved down")
     return _post_edit(
         request, draft, change % {"code": code}, lambda data: drafts.move(data, key, code, offset), key
     )

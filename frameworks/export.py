@@ -5,8 +5,18 @@ from __future__ import annotations
 
 import yaml
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 
-from .models import Framework, Item
+from .models import THEMES, Framework, Item
+
+HEAD_LABELS = {
+    "title": _("title"),
+    "short_title": _("short title"),
+    "description": _("description"),
+    "source_url": _("address of the official text"),
+    "year": _("year"),
+    "missing": _("items not yet on the platform"),
+}
 
 
 def framework_data(framework: Framework) -> dict:
@@ -59,7 +69,7 @@ def _item_data(item, *, local):
     return entry
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml's emitter when there
     pass
 
 
@@ -97,8 +107,8 @@ def data_diff(old: dict, new: dict) -> dict:
                 {
                     "code": code,
                     "item": item,
-                    "added": sorted(new_themes - old_themes),
-                    "removed": sorted(old_themes - new_themes),
+                    "added": [THEMES.get(theme, theme) for theme in sorted(new_themes - old_themes)],
+                    "removed": [THEMES.get(theme, theme) for theme in sorted(old_themes - new_themes)],
                 }
             )
         if (before.get("levels") or []) != (item.get("levels") or []):
@@ -124,8 +134,8 @@ def data_diff(old: dict, new: dict) -> dict:
                 }
             )
     head = [
-        {"key": key, "old": old.get(key), "new": new.get(key)}
-        for key in ("title", "short_title", "description", "source_url", "year", "missing")
+        {"key": key, "label": label, "old": old.get(key), "new": new.get(key)}
+        for key, label in HEAD_LABELS.items()
         if old.get(key) != new.get(key)
     ]
     return {

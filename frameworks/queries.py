@@ -30,13 +30,11 @@ def framework_sections(framework, *, theme=None):
 
     Each section has `entries`, its items, each with `theme_list`, `national_list` (the
     national items a local item stands for) and `url`: what the page template reads."""
-    items = (
-        Item.objects.select_related("framework")
-        .order_by("position")
-        .prefetch_related(
-            "themes", Prefetch("national_items", queryset=Item.objects.select_related("framework"))
+    items = Item.objects.select_related("framework").order_by("position").prefetch_related("themes")
+    if framework.is_local:
+        items = items.prefetch_related(
+            Prefetch("national_items", queryset=Item.objects.select_related("framework"))
         )
-    )
     if theme:
         items = items.filter(themes__code=theme)
     sections = framework.sections.order_by("position").prefetch_related(Prefetch("items", queryset=items))
@@ -45,7 +43,7 @@ def framework_sections(framework, *, theme=None):
         section.entries = list(section.items.all())
         for item in section.entries:
             item.theme_list = list(item.themes.all())
-            item.national_list = list(item.national_items.all())
+            item.national_list = list(item.national_items.all()) if framework.is_local else []
             item.url = item.get_absolute_url()
         if section.entries:
             result.append(section)
@@ -88,14 +86,14 @@ def item_local_versions(item):
 
 
 def item_get(framework, code):
-    return (
-        framework.items.select_related("section", "framework__parent")
-        .prefetch_related(
-            "themes", "levels", Prefetch("national_items", queryset=Item.objects.select_related("framework"))
-        )
-        .filter(code=code)
-        .first()
+    items = framework.items.select_related("section", "framework__parent").prefetch_related(
+        "themes", "levels"
     )
+    if framework.is_local:
+        items = items.prefetch_related(
+            Prefetch("national_items", queryset=Item.objects.select_related("framework"))
+        )
+    return items.filter(code=code).first()
 
 
 def local_versions(framework):

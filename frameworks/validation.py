@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import THEMES, Item, Section
 
@@ -277,7 +278,11 @@ def _items(checker, data, section_codes, default_levels, base_items):
         unknown = [code for code in maps_to if base_items is not None and code not in base_items]
         if unknown:
             checker.fail(
-                _("%(where)s: the national framework has no item %(codes)s."),
+                ngettext(
+                    "%(where)s: the national framework has no item %(codes)s.",
+                    "%(where)s: the national framework has no items %(codes)s.",
+                    len(unknown),
+                ),
                 where=where,
                 codes=", ".join(unknown),
             )
@@ -312,10 +317,12 @@ def parse_data(data, *, context, source=""):
     items = _items(checker, data, {section["code"] for section in sections}, default_levels, base_items)
     filled = sorted(set(framework["missing"]) & {item["code"] for item in items})
     if filled:
-        checker.problems.append(
-            _("the items %(codes)s are on the platform: remove them from “missing”.")
-            % {"codes": ", ".join(filled)}
+        message = ngettext(
+            "the item %(codes)s is on the platform: remove it from “missing”.",
+            "the items %(codes)s are on the platform: remove them from “missing”.",
+            len(filled),
         )
+        checker.problems.append(message % {"codes": ", ".join(filled)})
     if checker.problems:
         raise FrameworksLoadError(checker.problems, source)
     framework["sections"] = sections

@@ -56,7 +56,7 @@ def item_detail(request, slug, code, version=None):
         {
             "framework": framework,
             "item": item,
-            "local_items": queries.item_local_versions(item),
+            "local_items": [] if framework.is_local else queries.item_local_versions(item),
             "panels": panels.collect("framework_item", item, request),
         },
     )

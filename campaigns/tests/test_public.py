@@ -42,7 +42,7 @@ COMMUNE_PAGE_WITH_MANDATE_QUERIES = (
 )
 # The item page: the framework, the item, its themes, its levels, the count of signatures and
 # of mandates, the page of mandates.
-ITEM_PAGE_QUERIES = 9  # with the national items it stands for and its local versions
+ITEM_PAGE_QUERIES = 8  # with the local versions that stand for it
 # The target page: the campaign (+ frameworks, organisers), the target, its lists, their
 # bulletins and items, the municipality's bulletins.
 TARGET_PAGE_QUERIES = 8
