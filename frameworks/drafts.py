@@ -58,8 +58,10 @@ def _find(entries, code, message):
 
 
 def head_set(data: dict, values: dict) -> None:
+    """The general information; a framework with missing codes is partial."""
     data.update(values)
-    data["complete"] = not data.get("missing")
+    if data.get("missing"):
+        data["complete"] = False
 
 
 def section_set(data: dict, code: str | None, values: dict) -> None:
@@ -85,6 +87,34 @@ def section_remove(data: dict, code: str) -> None:
     del data["sections"][index]
 
 
+def _code_key(code) -> tuple:
+    """Codes in reading order: "2" before "10", "A" before "B"."""
+    code = str(code)
+    return (0, int(code), code) if code.isdigit() else (1, 0, code)
+
+
+def suggested_section(data: dict, code: str) -> str | None:
+    """The section of the item just before `code` (a missing item goes beside its neighbours)."""
+    items = [item for item in data.get("items") or [] if str(item.get("code")) != code]
+    before = [item for item in items if _code_key(item.get("code")) < _code_key(code)]
+    neighbour = max(before, key=lambda item: _code_key(item.get("code")), default=None)
+    neighbour = neighbour or (items[-1] if items else None)
+    return str(neighbour.get("section")) if neighbour else None
+
+
+def _insert_at(items: list, values: dict) -> int:
+    """Where a new item goes: after the items of its section whose code comes before it,
+    else after the last item of its section, else at the end."""
+    section = values.get("section")
+    position = None
+    for index, item in enumerate(items):
+        if item.get("section") != section:
+            continue
+        if _code_key(item.get("code")) < _code_key(values["code"]) or position is None:
+            position = index + 1
+    return len(items) if position is None else position
+
+
 def item_set(data: dict, code: str | None, values: dict) -> None:
     """Add an item (code None) or change one. Adding a code listed as missing fills it in."""
     items = data.setdefault("items", [])
@@ -97,13 +127,14 @@ def item_set(data: dict, code: str | None, values: dict) -> None:
         if value not in (None, [], "") or key in ("themes", "maps_to")
     }
     if code is None:
-        items.append(values)
+        items.insert(_insert_at(items, values), values)
     else:
         index = _find(items, code, _("This item is no longer in the draft."))
         items[index] = values
     missing = [str(c) for c in data.get("missing") or [] if str(c) != values["code"]]
+    if data.get("missing") and not missing:  # the last missing item is filled in
+        data["complete"] = True
     data["missing"] = missing
-    data["complete"] = not missing
 
 
 def item_remove(data: dict, code: str) -> None:
@@ -263,5 +294,8 @@ def draft_discard(*, draft: FrameworkDraft, user) -> None:
         current = FrameworkDraft.objects.select_for_update().get(pk=draft.pk)
         if current.published_at is not None:
             raise DraftError(_("This draft has been published already."))
+        current.change = _("Draft discarded")
+        current.updated_by, current.updated_at = user, timezone.now()
         current._history_user = user
+        current.save(update_fields=["change", "updated_by", "updated_at"])
         current.delete()

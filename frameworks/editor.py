@@ -16,7 +16,7 @@ from . import drafts, queries
 from .drafts import DraftConflict, DraftError
 from .export import data_diff, framework_data, to_yaml
 from .forms import HeadForm, ItemForm, LocalVersionForm, SectionForm
-from .models import FrameworkDraft
+from .models import THEMES, FrameworkDraft
 from .rules import coordinated_group_ids
 from .validation import FrameworksLoadError
 
@@ -175,7 +175,8 @@ def draft_item(request, slug, code=None):
         heading = _("New item")
     context = {"heading": heading, "item": item, "anchor": "items"}
     if request.method == "GET":
-        initial = ItemForm.initial_from(item or {"code": filling}, draft.revision)
+        new = {"code": filling, "section": drafts.suggested_section(draft.data, filling)}
+        initial = ItemForm.initial_from(item or new, draft.revision)
         form = ItemForm(initial=initial, **options)
         return render(request, "frameworks/draft_form.html", {"draft": draft, "form": form, **context})
     form = ItemForm(request.POST, **options)
@@ -251,11 +252,13 @@ def draft_move(request, slug):
 def draft_preview(request, slug):
     draft = _draft(request, slug)
     try:
-        preview = queries.preview(draft.data)
+        theme = request.GET.get("theme", "")
+        preview = queries.preview(draft.data, theme=theme if theme in THEMES else "")
     except FrameworksLoadError as error:
         return render(
             request, "frameworks/draft_detail.html", _draft_context(draft, preview_problems=error.messages)
         )
+    preview["framework"].publisher = draft.publisher
     return render(
         request, "frameworks/framework_detail.html", {**preview, "draft": draft, "is_preview": True}
     )

@@ -9,6 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from .models import FILTER_GROUPS, THEME_GROUPS, THEMES, Item, Section
 
 
+class GroupedCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """Checkboxes whose groups of choices are fieldsets with a legend."""
+
+    template_name = "core/widgets/grouped_multiple_input.html"
+
+
 class DraftForm(forms.Form):
     """Every edit carries the revision of the draft it was made on."""
 
@@ -31,13 +37,19 @@ class HeadForm(DraftForm):
     missing = forms.CharField(
         label=_("Items not yet on the platform"),
         required=False,
-        help_text=_("Their codes, separated by commas. Leave empty when every item is here."),
+        help_text=_("Their codes, separated by commas, when they are known."),
+    )
+    complete = forms.BooleanField(
+        label=_("Every item of the official text is on the platform"),
+        required=False,
+        help_text=_("Leave unticked while items are missing, even if their codes are unknown."),
     )
 
     @classmethod
     def initial_from(cls, data, revision):
         initial = {key: data.get(key) for key in cls.base_fields if key not in ("missing", "revision")}
         initial["missing"] = ", ".join(str(code) for code in data.get("missing") or [])
+        initial["complete"] = data.get("complete", True)
         initial["revision"] = revision
         return initial
 
@@ -79,7 +91,7 @@ class ItemForm(DraftForm):
         help_text=_("In your own words; the official text is linked from the page."),
     )
     themes = forms.MultipleChoiceField(
-        label=_("Themes"), required=False, widget=forms.CheckboxSelectMultiple, choices=theme_choices
+        label=_("Themes"), required=False, widget=GroupedCheckboxSelectMultiple, choices=theme_choices
     )
     levels = forms.CharField(
         label=_("Ambition levels"),

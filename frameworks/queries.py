@@ -1,11 +1,12 @@
 """Reads of frameworks."""
 
+from collections import Counter
 from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q
 
-from .models import FILTER_GROUPS, THEME_GROUPS, Framework, FrameworkDraft, Item, Theme
+from .models import FILTER_GROUPS, THEME_GROUPS, THEMES, Framework, FrameworkDraft, Item, Theme
 
 
 def current_frameworks():
@@ -126,8 +127,9 @@ def draft_history(slug, limit=200):
     return records
 
 
-def preview(data):
-    """The public page's content for a draft, built from its checked data without writing.
+def preview(data, *, theme=""):
+    """The public page's content for a draft (filtered by theme), built from its checked
+    data without writing.
 
     Raises validation.FrameworksLoadError when the draft cannot be read."""
     from .validation import database_context, parse_data
@@ -151,11 +153,14 @@ def preview(data):
                 url="",
             )
             for item in checked["items"]
-            if item["section"] == section["code"]
+            if item["section"] == section["code"] and (not theme or theme in item["themes"])
         ]
         if entries:
             sections.append(SimpleNamespace(**section, entries=entries))
-    used = {code for item in checked["items"] for code in item["themes"]}
+    used = Counter(code for item in checked["items"] for code in item["themes"])
+    for code, count in used.items():
+        if code in themes:
+            themes[code].item_count = count
     framework = SimpleNamespace(
         **{key: checked[key] for key in ("slug", "version", "title", "short_title", "year", "description")},
         source_url=checked["source_url"],
@@ -163,13 +168,13 @@ def preview(data):
         missing=checked["missing"],
         is_current=True,
         is_local=bool(checked.get("parent_id")),
-        publisher=SimpleNamespace(name=data.get("publisher")),
     )
     return {
         "framework": framework,
         "sections": sections,
-        "themes": [theme for code, theme in themes.items() if code in used],
-        "theme": "",
+        "theme_groups": theme_filter_groups([theme for code, theme in themes.items() if code in used]),
+        "theme": theme,
+        "theme_label": THEMES.get(theme, ""),
         "versions": [],
     }
 
