@@ -294,11 +294,6 @@ def item_codes(items):
     return [text.strip() for text in items.all_inner_texts()]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a filled-in item is appended after the last item (13 after 32) instead of "
-    "taking its place between 12 and 14 (frameworks.drafts.item_set appends).",
-)
 def test_a_filled_in_item_takes_its_place_between_its_neighbours(browsing, pacte_coordinator, draft):
     page = sign_in(browsing, pacte_coordinator, DRAFT_PATH)
     page = write_item_13(browsing, open_the_form_for_item_13(browsing, page))
@@ -309,22 +304,11 @@ def test_a_filled_in_item_takes_its_place_between_its_neighbours(browsing, pacte
     assert codes[codes.index("12") : codes.index("12") + 3] == ["12", "13", "14"], codes
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the preview says “Published by pacte-pour-la-transition” (the publisher's slug, "
-    "from frameworks.queries.preview) where the public page names the publisher.",
-)
 def test_the_preview_names_the_publisher_as_the_public_page_does(browsing, pacte_coordinator, draft):
     page = sign_in(browsing, pacte_coordinator, DRAFT_PATH + "apercu/")
     expect(page.locator("main .muted").first).to_contain_text(f"{PUBLISHER} · version {next_version()}")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='BUG: in the item form, the question “How sure is this text?” is a <label for=""> tied '
-    "to no control, and the theme groups (Welcome, Transition) are bare <label>s: screen readers "
-    "do not announce them with the radio buttons and checkboxes (core/includes/form_fields.html).",
-)
 def test_the_choices_of_the_item_form_are_in_named_groups(browsing, pacte_coordinator, draft):
     page = sign_in(browsing, pacte_coordinator, DRAFT_PATH + "engagements/ajouter/?code=13")
     form = page.locator("main form")
