@@ -103,16 +103,15 @@ def suggested_section(data: dict, code: str) -> str | None:
 
 
 def _insert_at(items: list, values: dict) -> int:
-    """Where a new item goes: after the items of its section whose code comes before it,
-    else after the last item of its section, else at the end."""
+    """Where a new item goes: in reading order among the items of its section (after the
+    last one whose code comes before it, else before the first one), else at the end."""
     section = values.get("section")
-    position = None
-    for index, item in enumerate(items):
-        if item.get("section") != section:
-            continue
-        if _code_key(item.get("code")) < _code_key(values["code"]) or position is None:
-            position = index + 1
-    return len(items) if position is None else position
+    key = _code_key(values["code"])
+    in_section = [index for index, item in enumerate(items) if item.get("section") == section]
+    if not in_section:
+        return len(items)
+    before = [index for index in in_section if _code_key(items[index].get("code")) < key]
+    return before[-1] + 1 if before else in_section[0]
 
 
 def item_set(data: dict, code: str | None, values: dict) -> None:
@@ -245,7 +244,7 @@ def draft_change(
 ) -> FrameworkDraft:
     """Apply `edit` to the draft's content, unless it changed since `revision`."""
     with transaction.atomic():
-        current = FrameworkDraft.objects.select_for_update().select_related("updated_by").get(pk=draft.pk)
+        current = FrameworkDraft.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=draft.pk)
         if current.published_at is not None:
             raise DraftError(_("This draft has been published already."))
         if current.revision != revision:
@@ -274,12 +273,18 @@ def draft_publish(*, draft: FrameworkDraft, revision: int, user) -> Framework:
     """Publish the draft: a new version becomes current, or the same version is corrected
     in place within the loader's rules. FrameworksLoadError lists what is refused."""
     with transaction.atomic():
-        current = FrameworkDraft.objects.select_for_update().select_related("updated_by").get(pk=draft.pk)
+        current = FrameworkDraft.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=draft.pk)
         if current.published_at is not None:
             raise DraftError(_("This draft has been published already."))
         if current.revision != revision:
             raise DraftConflict(current)
         checked = parse_data(current.data, context=database_context())
+        existing = Framework.objects.filter(slug=checked["slug"], version=checked["version"]).first()
+        if existing is not None and not existing.is_current:
+            raise DraftError(
+                _("Version %(version)s is a former version: give the draft a new version.")
+                % {"version": checked["version"]}
+            )
         framework = framework_write(checked, user=user)
         current.published_at, current.published_framework = timezone.now(), framework
         current.change = (_("Published as version %(version)s") % {"version": framework.version})[:300]
