@@ -33,6 +33,7 @@ run "$PY" bench/page_weight.py
 run "$PY" bench/import_commitments.py
 run "$PY" bench/campaign_map.py
 run "$PY" bench/pdf_documents.py
+run "$PY" bench/frameworks_editor.py
 
 echo
 if [ ${#failed[@]} -gt 0 ]; then
