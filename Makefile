@@ -80,9 +80,11 @@ system-test-deps: system-deps
 	  $(if $(shell command -v chromium),,chromium) \
 	  $(if $(wildcard /usr/lib/postgresql/*/bin/pg_ctl),,postgresql)))
 
+# ruff, then the layers of docs/architecture.md (import-linter, configured in pyproject.toml).
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install-dev
 	$(VENV)/bin/ruff format .
@@ -111,4 +113,4 @@ bench: install-dev assets compilemessages system-test-deps
 	bash bench/run_all.sh
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache .import_linter_cache

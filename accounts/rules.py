@@ -2,13 +2,14 @@
 
 import rules
 
-from actors.rules import is_partner_coordinator
+from core import mfa
 
 
 @rules.predicate
 def mfa_required(user):
-    """Platform staff and partner coordinators must use two-factor authentication."""
-    return bool(user.is_authenticated and (user.is_staff or is_partner_coordinator(user)))
+    """Platform staff must use two-factor authentication, and so must the roles that the
+    apps above register in core.mfa (actors: partner coordinators)."""
+    return bool(user.is_authenticated and (user.is_staff or mfa.required_by_a_role(user)))
 
 
 # A signed-in user manages their own account only (the views act on request.user).

@@ -5,7 +5,6 @@ from . import views
 app_name = "accounts"
 
 urlpatterns = [
-    path("compte/", views.home, name="home"),
     path("compte/profil/", views.profile, name="profile"),
     path("compte/mes-donnees/", views.my_data, name="my_data"),
     path("compte/mes-donnees/export.json", views.export, name="export"),

@@ -8,29 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from actors.models import MunicipalContact
-from actors.queries import user_memberships
 from core.permissions import require
 
 from . import services
 from .forms import DeleteAccountForm, ProfileForm
-
-
-@login_required
-@require_http_methods(["GET"])
-def home(request):
-    user = request.user
-    return render(
-        request,
-        "accounts/home.html",
-        {
-            "memberships": user_memberships(user),
-            "contacts": MunicipalContact.objects.filter(user=user).select_related("commune__department"),
-            "can_review_groups": user.has_perm("actors.view_validation_queue"),
-            "can_verify_contacts": user.has_perm("actors.verify_municipal_contact"),
-            "can_moderate": user.has_perm("moderation.moderate"),
-        },
-    )
 
 
 @login_required
@@ -41,7 +22,7 @@ def profile(request):
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Profile saved."))
-        return redirect("accounts:home")
+        return redirect("pages:my_space")
     return render(request, "accounts/profile.html", {"form": form})
 
 
@@ -73,13 +54,14 @@ def delete(request):
         try:
             services.account_delete(user=user)
         except services.AccountError as error:
-            form.add_error(None, str(error))
+            for message in error.messages:
+                form.add_error(None, message)
         else:
             logout(request)
             messages.success(
                 request, _("Your account is deleted. Your contributions now show “deleted account”.")
             )
-            return redirect("core:home")
+            return redirect("pages:home")
     return render(request, "accounts/delete.html", {"form": form})
 
 

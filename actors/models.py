@@ -1,8 +1,5 @@
 """Organisations, memberships and roles, invitations, verified municipal contacts."""
 
-import hashlib
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -11,36 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.history import tracked_history
+from core.models import Moderatable
 from core.uploads import UploadValidator, random_name
 from territories.models import Commune, Department, Epci, Region
 
 
-def new_token():
-    """An unguessable token (256 bits) and the hash we store instead of it."""
-    token = secrets.token_urlsafe(32)
-    return token, token_hash(token)
-
-
-def token_hash(token):
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def logo_upload_to(instance, filename):
     return random_name("logos", filename)
-
-
-class Moderatable(models.Model):
-    """Content that moderators can hide (it stays in the database) and restore."""
-
-    hidden_at = models.DateTimeField(_("hidden on"), null=True, blank=True)
-    hidden_reason = models.CharField(_("reason for hiding"), max_length=500, blank=True)
-
-    class Meta:
-        abstract = True
-
-    @property
-    def is_hidden(self):
-        return self.hidden_at is not None
 
 
 class OrganizationQuerySet(models.QuerySet):

@@ -1,11 +1,11 @@
-"""Reads for organisations that need care: visibility, queues, histories."""
+"""Reads for organisations that need care: visibility, queues, histories, territories covered."""
 
 from django.db.models import Count, Prefetch, Q
 
 from territories.queries import clean_query
 
 from .models import Membership, MunicipalContact, Organization
-from .rules import _partner_ids
+from .rules import coordinated_partner_ids
 
 
 def organization_for_viewer(slug, user):
@@ -50,7 +50,7 @@ def validation_queue(user):
     )
     if user.is_staff:
         return pending
-    return pending.filter(networks__in=_partner_ids(user)).distinct()
+    return pending.filter(networks__in=coordinated_partner_ids(user)).distinct()
 
 
 def members(organization):
@@ -71,3 +71,22 @@ def user_memberships(user):
         .select_related("organization__commune__department")
         .order_by("organization__name")
     )
+
+
+def group_covers(group, commune):
+    """Whether an organisation's territory (its scale) includes the commune; a national
+    one covers them all. Reads commune.department for a regional organisation."""
+    scale = group.scale
+    if scale == Organization.Scale.COMMUNE:
+        return group.commune_id == commune.pk
+    if scale == Organization.Scale.EPCI:
+        return commune.epci_id is not None and group.epci_id == commune.epci_id
+    if scale == Organization.Scale.DEPARTMENT:
+        return group.department_id == commune.department_id
+    if scale == Organization.Scale.REGION:
+        return group.region_id == commune.department.region_id
+    return scale == Organization.Scale.NATIONAL
+
+
+def user_municipal_contacts(user):
+    return MunicipalContact.objects.filter(user=user).select_related("commune__department")

@@ -25,7 +25,13 @@ def _coordinator_org_ids(user):
     )
 
 
-def _partner_ids(user):
+def coordinated_partner_ids(user):
+    """Ids of the national partners this user coordinates (a frozenset, cached on the user).
+
+    Public: the apps above ask it too (campaigns: a partner coordinator organises the
+    campaigns of their network)."""
+    if not user.is_authenticated:
+        return frozenset()
     return cached_ids(
         user,
         "_coordinated_partner_ids",
@@ -37,7 +43,7 @@ def _partner_ids(user):
 
 @rules.predicate
 def is_partner_coordinator(user):
-    return bool(user.is_authenticated and _partner_ids(user))
+    return bool(user.is_authenticated and coordinated_partner_ids(user))
 
 
 @rules.predicate
@@ -57,7 +63,7 @@ def coordinates_a_declared_network(user, organization):
     """A coordinator of one of the partner networks the organisation declares."""
     if organization is None or not user.is_authenticated:
         return False
-    partners = _partner_ids(user)
+    partners = coordinated_partner_ids(user)
     if not partners:
         return False
     return organization.networks.filter(pk__in=partners).exists()

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 
 from core.emails import email_send
 from core.slugs import unique_slug
+from core.tokens import new_token, token_hash
 
-from .models import Invitation, Membership, MunicipalContact, Organization, new_token, token_hash
+from .models import Invitation, Membership, MunicipalContact, Organization
 
 
 class ActorsError(Exception):

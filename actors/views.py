@@ -261,7 +261,7 @@ def organization_leave(request, slug):
         messages.error(request, str(error))
         return redirect(organization)
     messages.success(request, _("You have left %(name)s.") % {"name": organization.name})
-    return redirect("accounts:home")
+    return redirect("pages:my_space")
 
 
 @login_required
@@ -359,7 +359,7 @@ def municipal_contact_request(request, code):
                     )
                 else:
                     messages.success(request, _("Your request was sent to the partner coordinators."))
-                return redirect("accounts:home")
+                return redirect("pages:my_space")
     return render(
         request,
         "actors/municipal_contact_form.html",

@@ -7,9 +7,12 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns")
 
     def ready(self):
-        from core import panels
+        from core import panels, personal_data
 
         from . import queries
+        from .personal_data import PERSONAL_DATA
+
+        personal_data.register(PERSONAL_DATA)
 
         panels.register(
             "commune",

@@ -8,6 +8,7 @@ from actors.models import Organization
 from core.uploads import UploadValidator
 from frameworks.models import Framework, Level
 
+from .kinds import KINDS
 from .models import SCAN_MAX_BYTES, SCAN_TYPES, Campaign, Step
 
 
@@ -60,6 +61,8 @@ class CampaignForm(forms.Form):
         super().__init__(*args, **kwargs)
         if editing:
             del self.fields["kind"]
+        else:
+            self.fields["kind"].help_text = " ".join(str(kind.description) for kind in KINDS.values())
         self.fields["frameworks"].label_from_instance = lambda framework: framework.title
         # Partner coordinators propose the frameworks of any current version; older versions stay
         # on the campaigns that already use them.
@@ -121,7 +124,7 @@ class StepForm(forms.Form):
     def __init__(self, *args, target, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["candidate_list"].queryset = target.lists.order_by("name")
-        if not target.campaign.is_election:
+        if not target.campaign.kind_spec.has_lists:
             del self.fields["candidate_list"]
 
     def clean_date(self):
@@ -149,7 +152,7 @@ class InvitationForm(forms.Form):
     def __init__(self, *args, target, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["framework"] = _framework_field(target.campaign)
-        if target.campaign.is_election:
+        if target.campaign.kind_spec.has_lists:
             self.fields["candidate_list"] = _list_field(target, _("List"))
         self.order_fields(["candidate_list", "framework", "email"])
 
@@ -258,7 +261,7 @@ class PaperForm(ItemChoicesMixin, forms.Form):
 
     def __init__(self, *args, target, framework, **kwargs):
         super().__init__(*args, **kwargs)
-        if target.campaign.is_election:
+        if target.campaign.kind_spec.has_lists:
             self.fields["candidate_list"] = _list_field(target, _("List that signed"))
             self.order_fields(["candidate_list"])
         self.add_item_fields(framework)

@@ -335,7 +335,7 @@ def _check_columns(present, campaign, frameworks):
     if "code_insee" not in present and "commune" not in present:
         raise ImportFileError(gettext("The file needs a “code_insee” column or a “commune” column."))
     required = ["engagements", "date_signature"]
-    if campaign.is_election:
+    if campaign.kind_spec.has_lists:
         required += ["liste", "tete_de_liste"]
     else:
         required += ["qualite"]
@@ -565,7 +565,7 @@ def _required():
 class _Validator:
     def __init__(self, campaign, communes, state):
         self.campaign = campaign
-        self.is_election = campaign.is_election
+        self.kind = campaign.kind_spec
         self.head_role = gettext("head of list")
         self.communes = communes
         self.state = state
@@ -711,7 +711,7 @@ class _Validator:
             )
             row.outcome.suggestions.extend(commune.suggestion for commune in found)
 
-    # The list (election) or the municipality (mid-mandate)
+    # The list (kinds with lists) or the municipality
 
     def lists(self, row, values):
         outcome = row.outcome
@@ -730,12 +730,14 @@ class _Validator:
             row.elected = True
         elif elected not in FALSE_VALUES:
             outcome.error("elue", gettext("Write “oui” or “non” (or leave empty)."))
-        if self.is_election:
+        if self.kind.has_lists:
             for column, value in (("liste", row.list_name), ("tete_de_liste", row.head_name)):
                 if not value:
                     outcome.error(column, _required())
+            if row.elected and not self.kind.records_result:
+                outcome.error("elue", self.kind.result_refused)
         else:
-            message = gettext("Leave empty: in a mid-mandate campaign, the municipality signs, not a list.")
+            message = self.kind.lists_refused_in_file
             for column in ("liste", "tete_de_liste", "email", "etiquette"):
                 if _text(values, column):
                     outcome.error(column, message)
@@ -811,9 +813,9 @@ class _Validator:
         outcome = row.outcome
         row.signatory = _text(values, "signataire")[: MAX_LENGTHS["signataire"]] or row.head_name
         row.role = _text(values, "qualite")[: MAX_LENGTHS["qualite"]]
-        if not row.role and self.is_election:
+        if not row.role and self.kind.has_lists:
             row.role = self.head_role
-        if not row.signatory and not self.is_election:  # else tete_de_liste is missing
+        if not row.signatory and not self.kind.has_lists:  # else tete_de_liste is missing
             outcome.error("signataire", _required())
         if not row.role:
             outcome.error("qualite", _required())
@@ -853,24 +855,24 @@ def _date(value):
 
 def _cross_checks(rows, campaign, state):
     """What needs several rows or the database: duplicates, heads of list, elected lists."""
-    election = campaign.is_election
+    has_lists = campaign.kind_spec.has_lists
     seen, heads, elected = {}, {}, {}
     for row in rows:
         outcome, commune = row.outcome, row.commune
         if commune is None:
             continue
-        list_key = _fold(row.list_name) if election else None
+        list_key = _fold(row.list_name) if has_lists else None
         if row.framework_id is not None:
             key = (commune.pk, list_key, row.framework_id)
             if key in seen:
-                if election:
+                if has_lists:
                     message = gettext("Same commune, list and framework as line %(line)s.")
                 else:
                     message = gettext("Same commune and framework as line %(line)s.")
-                outcome.error("liste" if election else "referentiel", message % {"line": seen[key]})
+                outcome.error("liste" if has_lists else "referentiel", message % {"line": seen[key]})
             else:
                 seen[key] = outcome.line
-        if not election or not list_key:
+        if not has_lists or not list_key:
             continue
         head_key = (commune.pk, list_key)
         if row.head_name:
@@ -915,12 +917,12 @@ def _list_changes(row, candidate_list):
 
 
 def _actions(rows, campaign, state):
-    election = campaign.is_election
+    has_lists = campaign.kind_spec.has_lists
     for row in rows:
         if row.outcome.errors:
             continue
-        candidate_list = state.list_of(row.commune.pk, row.list_name) if election else None
-        if election and candidate_list is None:
+        candidate_list = state.list_of(row.commune.pk, row.list_name) if has_lists else None
+        if has_lists and candidate_list is None:
             row.outcome.action = CREATE
             continue
         commitment = state.commitment_of(row.commune.pk, candidate_list, row.framework_id)
@@ -1194,9 +1196,9 @@ class _Writer:
             target = state.targets[row.commune.pk]
             self.touched_targets[target.pk] = target
 
-        # Lists (election campaigns): new ones, and changes to existing ones.
+        # Lists (kinds with lists): new ones, and changes to existing ones.
         row_lists = [None] * len(rows)
-        if campaign.is_election:
+        if campaign.kind_spec.has_lists:
             new_lists, changed_lists = {}, {}
             for position, row in enumerate(rows):
                 target = state.targets[row.commune.pk]
@@ -1302,9 +1304,12 @@ class _Writer:
             if candidate_list is not None and candidate_list.is_elected:
                 elected[candidate_list.pk] = row.commune.pk
         mandates = []
-        if not campaign.is_election:
-            # Mid-mandate: the municipality's bulletin is the commune's commitment at once.
-            for row in rows:
+        if campaign.kind_spec.signature_is_mandate:
+            # The municipality's bulletin is the commune's commitment at once, as in
+            # campaigns.services._commitment_create.
+            for row, candidate_list in zip(rows, row_lists, strict=True):
+                if candidate_list is not None:
+                    continue
                 target = state.targets[row.commune.pk]
                 commitment_pk = state.commitments[(target.pk, None, row.framework_id)]
                 if commitment_pk not in state.mandates:
@@ -1351,21 +1356,21 @@ def _example(campaign=None):
         if framework
         else ["A", "B", "01"]
     )
-    election = campaign is None or campaign.is_election
+    has_lists = campaign is None or campaign.kind_spec.has_lists
     return {
         "code_insee": "93066",
         "commune": "Saint-Denis",
         "departement": "93",
-        "liste": "Saint-Denis en commun" if election else "",
-        "tete_de_liste": "Camille Martin" if election else "",
-        "email": "contact@example.org" if election else "",
-        "etiquette": "divers gauche" if election else "",
+        "liste": "Saint-Denis en commun" if has_lists else "",
+        "tete_de_liste": "Camille Martin" if has_lists else "",
+        "email": "contact@example.org" if has_lists else "",
+        "etiquette": "divers gauche" if has_lists else "",
         "referentiel": slug,
         "engagements": ";".join(codes),
         "signataire": "Camille Martin",
-        "qualite": "tête de liste" if election else "maire",
+        "qualite": "tête de liste" if has_lists else "maire",
         "date_signature": date(2026, 2, 15),
-        "elue": "non" if election else "",
+        "elue": "non" if has_lists else "",
     }
 
 

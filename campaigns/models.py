@@ -16,6 +16,8 @@ from core.uploads import UploadValidator, random_name
 from frameworks.models import Framework, Item, Level
 from territories.models import Commune
 
+from .kinds import kind_choices, kind_of
+
 SCAN_TYPES = ["application/pdf", "image/png", "image/jpeg"]
 SCAN_MAX_BYTES = 5 * 1024 * 1024
 
@@ -55,9 +57,7 @@ def deliberation_upload_to(instance, filename):
 
 
 class Campaign(models.Model):
-    class Kind(models.TextChoices):
-        ELECTION = "election", _("election")
-        MID_MANDATE = "mid_mandate", _("mid-mandate")
+    Kind = kind_choices()  # ELECTION, MID_MANDATE…: one member per declared kind (kinds.KINDS)
 
     title = models.CharField(_("title"), max_length=150)
     slug = models.SlugField(_("address"), max_length=170, unique=True)
@@ -108,8 +108,9 @@ class Campaign(models.Model):
         return reverse("campaigns:campaign", args=[self.slug])
 
     @property
-    def is_election(self):
-        return self.kind == self.Kind.ELECTION
+    def kind_spec(self):
+        """What this kind of campaign allows (kinds.CampaignKind)."""
+        return kind_of(self.kind)
 
 
 class Target(models.Model):

@@ -14,7 +14,7 @@ import rules
 from rules import is_authenticated, is_staff
 
 from actors.models import Membership, MunicipalContact, Organization
-from actors.rules import _partner_ids, is_partner_coordinator, is_verified_contact_of
+from actors.rules import coordinated_partner_ids, is_partner_coordinator, is_verified_contact_of
 from core.cache import cached_ids
 
 
@@ -41,7 +41,7 @@ def organizes(user, campaign):
     """A coordinator of one of the campaign's organising partners."""
     if campaign is None or not user.is_authenticated:
         return False
-    return bool(_partner_ids(user) & _organizer_ids(campaign))
+    return bool(coordinated_partner_ids(user) & _organizer_ids(campaign))
 
 
 @rules.predicate

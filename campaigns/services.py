@@ -15,11 +15,14 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from actors.models import Membership, Organization, new_token, token_hash
+from actors.models import Membership, Organization
+from actors.queries import group_covers
 from core.emails import email_send
 from core.slugs import unique_slug
+from core.tokens import new_token, token_hash
 from core.uploads import EXTENSIONS, sniff
 
+from .kinds import kind_of
 from .models import (
     LETTER_FIELDS,
     Campaign,
@@ -95,7 +98,7 @@ def campaign_create(
         kind=kind,
         description=description,
         first_round=first_round,
-        second_round=second_round if kind == Campaign.Kind.ELECTION else None,
+        second_round=second_round if kind_of(kind).has_rounds else None,
         mandate_start=mandate_start,
         mandate_end=mandate_end,
         is_open=is_open,
@@ -143,7 +146,7 @@ def campaign_update(
     campaign.title = title.strip()
     campaign.description = description
     campaign.first_round = first_round
-    campaign.second_round = second_round if campaign.is_election else None
+    campaign.second_round = second_round if campaign.kind_spec.has_rounds else None
     campaign.mandate_start, campaign.mandate_end = mandate_start, mandate_end
     closing = campaign.is_open and not is_open
     campaign.is_open = is_open
@@ -175,20 +178,6 @@ def user_groups(user):
         .filter(kind=Organization.Kind.LOCAL_GROUP, memberships__user=user)
         .order_by("name")
     )
-
-
-def group_covers(group, commune):
-    """Whether a group's territory includes the commune (a national group covers them all)."""
-    scale = group.scale
-    if scale == Organization.Scale.COMMUNE:
-        return group.commune_id == commune.pk
-    if scale == Organization.Scale.EPCI:
-        return commune.epci_id is not None and group.epci_id == commune.epci_id
-    if scale == Organization.Scale.DEPARTMENT:
-        return group.department_id == commune.department_id
-    if scale == Organization.Scale.REGION:
-        return group.region_id == commune.department.region_id
-    return scale == Organization.Scale.NATIONAL
 
 
 @transaction.atomic
@@ -240,8 +229,9 @@ def _check_list_name(target, name, exclude=None):
 
 @transaction.atomic
 def list_add(*, target, name, head_name, email="", political_label=""):
-    if not target.campaign.is_election:
-        raise CampaignsError(_("A mid-mandate campaign addresses the municipality, not lists."))
+    kind = target.campaign.kind_spec
+    if not kind.has_lists:
+        raise CampaignsError(str(kind.lists_refused))
     name, head_name = _clean_list_fields(name, head_name)
     _check_list_name(target, name)
     try:
@@ -391,7 +381,7 @@ def invitation_send(*, target, framework, email, sent_by, candidate_list=None, s
         raise CampaignsError(_("This framework is not proposed by the campaign."))
     if candidate_list is not None and candidate_list.target_id != target.pk:
         raise CampaignsError(_("This list is not one of this commune's."))
-    if campaign.is_election and candidate_list is None:
+    if campaign.kind_spec.has_lists and candidate_list is None:
         raise CampaignsError(_("Choose the list whose head will sign."))
     if target.commitments.filter(
         candidate_list=candidate_list, framework=framework, withdrawn_at__isnull=True
@@ -502,9 +492,9 @@ def _commitment_create(*, target, framework, choices, channel, candidate_list=No
         default_user=fields.get("created_by"),
     )
     if (candidate_list is not None and candidate_list.is_elected) or (
-        candidate_list is None and not target.campaign.is_election
+        candidate_list is None and target.campaign.kind_spec.signature_is_mandate
     ):
-        # The elected list's bulletin, or the municipality's in a mid-mandate campaign.
+        # The elected list's bulletin, or the municipality's where its signature is the mandate's.
         _mandate_create(commitment)
     target_refresh(target)
     return commitment
@@ -565,7 +555,7 @@ def paper_record(
         raise CampaignsError(_("This framework is not proposed by the campaign."))
     if candidate_list is not None and candidate_list.target_id != target.pk:
         raise CampaignsError(_("This list is not one of this commune's."))
-    if target.campaign.is_election and candidate_list is None:
+    if target.campaign.kind_spec.has_lists and candidate_list is None:
         raise CampaignsError(_("Choose the list that signed."))
     commitment = _commitment_create(
         target=target,
@@ -666,8 +656,9 @@ def _mandate_create(commitment):
 def mark_elected(*, target, candidate_list):
     """The elected list: its signed commitments become the commune's for the mandate.
     Marking another list corrects a mistake; `None` clears the result."""
-    if not target.campaign.is_election:
-        raise CampaignsError(_("A mid-mandate campaign has no election."))
+    kind = target.campaign.kind_spec
+    if not kind.records_result:
+        raise CampaignsError(str(kind.result_refused))
     if candidate_list is not None and candidate_list.target_id != target.pk:
         raise CampaignsError(_("This list is not one of this commune's."))
     for other in target.lists.filter(is_elected=True).exclude(pk=getattr(candidate_list, "pk", None)):

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
-from actors.models import new_token
 from core.emails import email_send
+from core.tokens import new_token
 
 from . import queries
 from .models import Commitment

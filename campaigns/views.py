@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from actors.rules import _partner_ids
+from actors.rules import coordinated_partner_ids
 from core.history import history_entries
 from core.permissions import require, site_url
 from core.uploads import file_response
@@ -229,7 +229,9 @@ def _organises_one(user, form):
     """A partner coordinator creates campaigns that their own network organises (staff: any)."""
     if user.is_staff:
         return True
-    return bool(_partner_ids(user) & {organizer.pk for organizer in form.cleaned_data["organizers"]})
+    return bool(
+        coordinated_partner_ids(user) & {organizer.pk for organizer in form.cleaned_data["organizers"]}
+    )
 
 
 @login_required

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "actors",
     "moderation",
     "campaigns",
+    "pages",
 ]
 
 MIDDLEWARE = [
@@ -145,8 +146,8 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "accounts:home"
-ACCOUNT_LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "pages:my_space"
+ACCOUNT_LOGOUT_REDIRECT_URL = "pages:home"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

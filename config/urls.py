@@ -16,7 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("compte/", include("allauth.urls")),
     re_path(r"^fichiers/(?P<path>[A-Za-z0-9_\-/]+\.(?:png|jpg|jpeg|webp|pdf))$", serve, name="uploaded_file"),
-    path("", include("core.urls")),
+    path("", include("pages.urls")),
     path("", include("territories.urls")),
     path("", include("accounts.urls")),
     path("", include("actors.urls")),

@@ -1,9 +1,14 @@
 """Panels that an app adds to another app's page without that app importing it.
 
-Apps depend downward only (territories ← frameworks ← actors ← campaigns…), yet a
-commune's page shows its campaigns and an item's page the communes committed to it.
-The upper app registers a panel in its AppConfig.ready(); the lower page renders
-whatever panels are registered for its slot:
+Apps depend downward only, in the layers of docs/architecture.md (checked by
+import-linter, configured in pyproject.toml), top to bottom:
+
+    config → pages → campaigns (the feature apps) → frameworks | moderation → actors
+    → territories → accounts → core
+
+yet a commune's page (territories) shows its campaigns and an item's page (frameworks)
+the communes committed to it. The upper app registers a panel in its AppConfig.ready();
+the lower page renders whatever panels are registered for its slot:
 
     panels.register("commune", "campaigns/includes/commune_panel.html", commune_context)
 
@@ -12,6 +17,9 @@ whatever panels are registered for its slot:
 
     # in the template
     {% for panel in panels %}{% include panel.template with panel=panel.context %}{% endfor %}
+
+The other registries of core work the same way: personal_data.py (export and erasure of
+a user's data), mfa.py (the roles that require two-factor authentication).
 """
 
 from dataclasses import dataclass

@@ -244,7 +244,11 @@ def draft_change(
 ) -> FrameworkDraft:
     """Apply `edit` to the draft's content, unless it changed since `revision`."""
     with transaction.atomic():
-        current = FrameworkDraft.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=draft.pk)
+        current = (
+            FrameworkDraft.objects.select_for_update(of=("self",))
+            .select_related("updated_by")
+            .get(pk=draft.pk)
+        )
         if current.published_at is not None:
             raise DraftError(_("This draft has been published already."))
         if current.revision != revision:
@@ -273,7 +277,11 @@ def draft_publish(*, draft: FrameworkDraft, revision: int, user) -> Framework:
     """Publish the draft: a new version becomes current, or the same version is corrected
     in place within the loader's rules. FrameworksLoadError lists what is refused."""
     with transaction.atomic():
-        current = FrameworkDraft.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=draft.pk)
+        current = (
+            FrameworkDraft.objects.select_for_update(of=("self",))
+            .select_related("updated_by")
+            .get(pk=draft.pk)
+        )
         if current.published_at is not None:
             raise DraftError(_("This draft has been published already."))
         if current.revision != revision:

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ModerationConfig(AppConfig):
     name = "moderation"
     verbose_name = _("Moderation")
+
+    def ready(self):
+        from core import personal_data
+
+        from .personal_data import PERSONAL_DATA
+
+        personal_data.register(PERSONAL_DATA)

@@ -1,6 +1,6 @@
 """Writes for moderation: report content, hide it, restore it, dismiss reports.
 
-Moderatable content has `hidden_at` and `hidden_reason` (actors.models.Moderatable),
+Moderatable content has `hidden_at` and `hidden_reason` (core.models.Moderatable),
 `is_visible_to(user)`, and an author (`created_by`), who is told of every decision by email.
 """
 

@@ -176,8 +176,8 @@ def test_a_link_of_a_closed_campaign_cannot_sign(campaign, target, first, member
 
 
 def test_a_second_withdrawal_by_the_same_link_is_a_message(campaign, target, first, immediate_tasks):
-    from actors.models import new_token
     from campaigns.models import Commitment
+    from core.tokens import new_token
 
     commitment = paper(target, "A", candidate_list=first)
     token, hashed = new_token()

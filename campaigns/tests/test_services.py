@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
-from actors.models import Membership, token_hash
+from actors.models import Membership
 from campaigns import services
 from campaigns.forms import PaperForm
 from campaigns.models import (
@@ -23,6 +23,7 @@ from campaigns.models import (
 )
 from campaigns.services import CampaignsError
 from core.testing import make_group, make_partner_coordinator, make_user
+from core.tokens import token_hash
 from territories.models import Commune
 
 from .helpers import (

@@ -9,11 +9,12 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from actors.models import Membership, token_hash
+from actors.models import Membership
 from campaigns import services
 from campaigns.models import Commitment, CommitmentItem, MandateCommitment, SignatureInvitation, Target
 from campaigns.tasks import send_signature_confirmation
 from core.testing import browser, make_user, messages_of
+from core.tokens import token_hash
 
 from .helpers import (
     ANVITA,

@@ -37,10 +37,11 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from actors.models import Membership, MunicipalContact, Organization, new_token
+from actors.models import Membership, MunicipalContact, Organization
 from campaigns import services as campaigns
 from campaigns.models import Campaign, CandidateList, Commitment, SignatureInvitation, Step, Target
 from core.testing import make_group
+from core.tokens import new_token
 from frameworks.models import Framework
 from territories.models import Commune
 

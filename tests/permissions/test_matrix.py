@@ -58,7 +58,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
-from actors.models import Invitation, Membership, MunicipalContact, Organization, new_token
+from actors.models import Invitation, Membership, MunicipalContact, Organization
 from campaigns import imports as campaign_imports
 from campaigns import services as campaigns
 from campaigns.models import (
@@ -71,6 +71,9 @@ from campaigns.models import (
     Step,
     Target,
 )
+from core.tokens import new_token
+from frameworks import drafts
+from frameworks.models import Framework, FrameworkDraft
 from moderation.models import Report
 
 pytestmark = pytest.mark.django_db
@@ -320,6 +323,71 @@ def withdrawn(commitment):
 
 def is_pdf(cell):
     return cell.response.status_code == 200 and cell.response.content.startswith(b"%PDF")
+
+
+# Framework editor row helpers ----------------------------------------------------
+
+EGM_CHARTER = "egm-charte-commune-accueillante"  # published by "egm", the partner coordinator's
+LOCAL_PACTE = "pacte-pour-la-transition-groupe-g"  # G's local version of the Pacte
+
+
+def charter_url(suffix=""):
+    return f"/referentiels/{EGM_CHARTER}/{suffix}"
+
+
+def open_charter_draft(world):
+    """The draft of the EGM charter's next version, opened by the partner coordinator."""
+    charter = Framework.objects.get(slug=EGM_CHARTER, is_current=True)
+    world.extra["draft"] = drafts.draft_open(framework=charter, user=world.user("partner_coordinator"))
+
+
+def add_empty_section(world):
+    """The charter's draft, with a section V that has no item (so that it may be removed)."""
+    open_charter_draft(world)
+    draft = world.extra["draft"]
+    draft.data["sections"].append({"code": "V", "kind": "chapter", "title": "Section vide", "summary": ""})
+    FrameworkDraft.objects.filter(pk=draft.pk).update(data=draft.data)
+
+
+def open_local_draft(world):
+    """G's local version of the Pacte, opened by G's coordinator."""
+    world.extra["draft"] = drafts.draft_open_local(
+        national=world.framework, group=world.group, user=world.user("coordinator")
+    )
+
+
+def draft_now(world):
+    """The row's draft as it is now (None once discarded)."""
+    return FrameworkDraft.objects.filter(pk=world.extra["draft"].pk).first()
+
+
+def draft_codes(world, key="items"):
+    return [str(entry["code"]) for entry in draft_now(world).data[key]]
+
+
+def with_revision(**values):
+    """The POST data of a draft form, on the draft's current revision."""
+    return lambda w: {"revision": draft_now(w).revision, **values}
+
+
+def editors(**cells):
+    """edit_framework: the coordinators of the framework's publisher ("egm"), staff."""
+    return matrix(DENY, **{"anonymous": LOGIN, "partner_coordinator": ALLOW, "staff": ALLOW, **cells})
+
+
+def draft_savers(**cells):
+    """editors(), for a request that saves the draft."""
+    saves = allow()
+    return editors(**{"partner_coordinator": saves, "staff": saves, **cells})
+
+
+CHARTER_ITEM = {
+    "section": "B",
+    "summary": "Un résumé écrit par la matrice.",
+    "confidence": "confirmed",
+    "levels": "",
+    "sources": "",
+}
 
 
 # The matrix ------------------------------------------------------------------
@@ -1056,6 +1124,228 @@ ROWS = [
         expect=organisers(),
         effect=listed(lambda w: w.extra["job"].filename),
     ),
+    # The framework editor: the draft of the EGM charter's next version (the partner
+    # coordinator's partner publishes it); without an open draft its pages are 404 for all.
+    Row(
+        "open_framework_draft",
+        "POST",
+        url=lambda w: charter_url("brouillon/ouvrir/"),
+        expect=editors(),
+        effect=lambda c: FrameworkDraft.objects.filter(slug=EGM_CHARTER, published_at__isnull=True).exists(),
+        success_url=lambda w: charter_url("brouillon/"),
+    ),
+    Row(
+        "open_framework_draft_of_another_publisher",
+        "POST",
+        # The Pacte is published by another partner: its coordinators and staff only.
+        url=lambda w: f"/referentiels/{w.framework.slug}/brouillon/ouvrir/",
+        expect=matrix(DENY, anonymous=LOGIN, staff=ALLOW),
+        effect=lambda c: FrameworkDraft.objects.filter(slug=c.world.framework.slug).exists(),
+        success_url=lambda w: f"/referentiels/{w.framework.slug}/brouillon/",
+    ),
+    Row(
+        "edit_framework_draft_head",
+        "POST",
+        setup=open_charter_draft,
+        url=lambda w: charter_url("brouillon/general/"),
+        data=with_revision(
+            version="2026",
+            year=2026,
+            title="Charte modifiée par la matrice",
+            short_title="",
+            source_url="https://eg-migrations.org/",
+            description="Une description écrite par la matrice.",
+            missing="",
+        ),
+        expect=draft_savers(),
+        effect=lambda c: draft_now(c.world).data["title"] == "Charte modifiée par la matrice",
+        success_url=lambda w: charter_url("brouillon/"),
+    ),
+    Row(
+        "add_framework_draft_section",
+        "POST",
+        setup=open_charter_draft,
+        url=lambda w: charter_url("brouillon/sections/ajouter/"),
+        data=with_revision(code="N", kind="chapter", title="Section de la matrice", summary=""),
+        expect=draft_savers(),
+        effect=lambda c: "N" in draft_codes(c.world, "sections"),
+        success_url=lambda w: charter_url("brouillon/#sections"),
+    ),
+    Row(
+        "edit_framework_draft_section",
+        "POST",
+        setup=open_charter_draft,
+        url=lambda w: charter_url("brouillon/sections/B/"),
+        data=with_revision(code="B", kind="chapter", title="Bulletin modifié par la matrice", summary=""),
+        expect=draft_savers(),
+        effect=lambda c: draft_now(c.world).data["sections"][0]["title"] == "Bulletin modifié par la matrice",
+        success_url=lambda w: charter_url("brouillon/#sections"),
+    ),
+    Row(
+        "remove_framework_draft_section",
+        "POST",
+        setup=add_empty_section,
+        url=lambda w: charter_url("brouillon/sections/V/retirer/"),
+        data=with_revision(),
+        expect=draft_savers(),
+        effect=lambda c: "V" not in draft_codes(c.world, "sections"),
+        success_url=lambda w: charter_url("brouillon/#sections"),
+    ),
+    Row(
+        "add_framework_draft_item",
+        "POST",
+        setup=open_charter_draft,
+        url=lambda w: charter_url("brouillon/engagements/ajouter/"),
+        data=with_revision(code="9", title="Engagement de la matrice", **CHARTER_ITEM),
+        expect=draft_savers(),
+        effect=lambda c: "9" in draft_codes(c.world),
+        success_url=lambda w: charter_url("brouillon/#items"),
+    ),
+    Row(
+        "edit_framework_draft_item",
+        "POST",
+        setup=open_charter_draft,
+        url=lambda w: charter_url("brouillon/engagements/1/"),
+        data=with_revision(code="1", title="Engagement 1 modifié par la matrice", **CHARTER_ITEM),
+        expect=draft_savers(),
+        effect=lambda c: (
+            draft_now(c.world).data["items"][0]["title"] == "Engagement 1 modifié par la matrice"
+        ),
+        success_url=lambda w: charter_url("brouillon/#items"),
+    ),
+    Row(
+        "remove_framework_draft_item",
+        "POST",
+        setup=open_charter_draft,
+        url=lambda w: charter_url("brouillon/engagements/1/retirer/"),
+        data=with_revision(),
+        expect=draft_savers(),
+        effect=lambda c: "1" not in draft_codes(c.world),
+        success_url=lambda w: charter_url("brouillon/#items"),
+    ),
+    Row(
+        "move_framework_draft_item",
+        "POST",
+        setup=open_charter_draft,
+        url=lambda w: charter_url("brouillon/deplacer/"),
+        data=with_revision(what="item", code="1", direction="down"),
+        expect=draft_savers(),
+        effect=lambda c: draft_codes(c.world)[:2] == ["2", "1"],
+        success_url=lambda w: charter_url("brouillon/#items"),
+    ),
+    Row(
+        "publish_framework_draft",
+        "POST",
+        setup=open_charter_draft,
+        url=lambda w: charter_url("brouillon/publier/"),
+        data=with_revision(),
+        expect=draft_savers(),
+        effect=lambda c: draft_now(c.world).published_at is not None,
+        success_url=lambda w: charter_url(),
+    ),
+    Row(
+        "discard_framework_draft",
+        "POST",
+        setup=open_charter_draft,
+        url=lambda w: charter_url("brouillon/abandonner/"),
+        expect=editors(),
+        effect=lambda c: draft_now(c.world) is None,
+        success_url=lambda w: charter_url(),
+    ),
+    Row(
+        "create_local_version",
+        "POST",
+        url=lambda w: f"/referentiels/{w.framework.slug}/versions-locales/nouvelle/",
+        data=lambda w: {"group": w.group.pk},
+        # Coordinators of a validated local group, for their own group only: H's coordinator
+        # gets the form again (G is not among the choices).
+        expect=matrix(DENY, anonymous=LOGIN, coordinator=ALLOW, other_coordinator=deny(200)),
+        effect=lambda c: FrameworkDraft.objects.filter(publisher=c.world.group).exists(),
+        success_url=lambda w: f"/referentiels/{LOCAL_PACTE}/brouillon/",
+    ),
+    Row(
+        "remove_local_version_draft_item",
+        "POST",
+        setup=open_local_draft,
+        url=lambda w: f"/referentiels/{LOCAL_PACTE}/brouillon/engagements/{first_item(w).code}/retirer/",
+        data=with_revision(),
+        # A local version is its group's: G's coordinators (not its members), staff.
+        expect=matrix(
+            DENY,
+            anonymous=LOGIN,
+            coordinator=allow(),
+            staff=allow(),
+        ),
+        effect=lambda c: first_item(c.world).code not in draft_codes(c.world),
+        success_url=lambda w: f"/referentiels/{LOCAL_PACTE}/brouillon/#items",
+    ),
+    # The framework editor: pages restricted to some roles.
+    Row(
+        "framework_draft_page",
+        "GET",
+        setup=open_charter_draft,
+        url=lambda w: charter_url("brouillon/"),
+        expect=editors(),
+        effect=listed(lambda w: f'action="{charter_url("brouillon/publier/")}"'),
+    ),
+    Row(
+        "framework_draft_page_without_draft",
+        "GET",
+        # No draft open: nothing to protect, nothing to show, whoever asks.
+        url=lambda w: charter_url("brouillon/"),
+        expect=matrix(deny(404)),
+    ),
+    Row(
+        "framework_draft_preview",
+        "GET",
+        setup=open_charter_draft,
+        url=lambda w: charter_url("brouillon/apercu/"),
+        expect=editors(),
+        effect=listed(lambda w: f'href="{charter_url("brouillon/")}"'),
+    ),
+    Row(
+        "framework_draft_history",
+        "GET",
+        setup=open_charter_draft,
+        url=lambda w: charter_url("brouillon/historique/"),
+        expect=editors(),
+        effect=listed(lambda w: 'class="history"'),
+    ),
+    Row(
+        "framework_draft_yaml",
+        "GET",
+        setup=open_charter_draft,
+        url=lambda w: charter_url("brouillon/yaml/"),
+        expect=editors(),
+        effect=lambda c: (
+            c.response.status_code == 200 and c.response.content.startswith(f"slug: {EGM_CHARTER}\n".encode())
+        ),
+    ),
+    Row(
+        "framework_draft_item_form",
+        "GET",
+        setup=open_charter_draft,
+        url=lambda w: charter_url("brouillon/engagements/ajouter/"),
+        data=lambda w: {"code": "9"},  # the form to fill in a missing item
+        login_url=lambda w: redirect_to_login(charter_url("brouillon/engagements/ajouter/?code=9")).url,
+        expect=editors(),
+        effect=listed(lambda w: 'name="code" value="9"'),
+    ),
+    Row(
+        "local_version_draft_page",
+        "GET",
+        setup=open_local_draft,
+        url=lambda w: f"/referentiels/{LOCAL_PACTE}/brouillon/",
+        expect=matrix(DENY, anonymous=LOGIN, coordinator=ALLOW, staff=ALLOW),
+        effect=listed(lambda w: f'action="/referentiels/{LOCAL_PACTE}/brouillon/publier/"'),
+    ),
+    Row(
+        "create_local_version_page",
+        "GET",
+        url=lambda w: f"/referentiels/{w.framework.slug}/versions-locales/nouvelle/",
+        expect=matrix(DENY, anonymous=LOGIN, coordinator=ALLOW, other_coordinator=ALLOW),
+        effect=listed(lambda w: 'name="group"'),
+    ),
 ]
 
 
@@ -1137,7 +1427,7 @@ RESTRICTED_APPS = {"accounts", "actors", "moderation"}
 NOT_IN_MATRIX = {
     "actors:organizations": "public list",
     "actors:organization": "public page; its restricted case is the pending_group_page row",
-    "accounts:home": "own page (test_every_signed_in_role_reaches_its_account_page)",
+    "pages:my_space": "own page (test_every_signed_in_role_reaches_its_account_page)",
     "accounts:my_data": "own page",
     "accounts:privacy": "public",
 }

@@ -1,0 +1,50 @@
+"""The home page and "mon espace"."""
+
+import pytest
+
+from actors.models import MunicipalContact
+from core.testing import browser, make_group, make_partner_coordinator, make_user
+from territories.models import Commune
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_lists_the_regions_and_the_ways_in():
+    response = browser().get("/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    for path in ["/campagnes/", "/referentiels/", "/carte/"]:
+        assert f'href="{path}' in html
+    assert "Île-de-France" in html
+
+
+def test_my_space_needs_an_account():
+    response = browser().get("/compte/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/compte/login/")
+
+
+def test_my_space_shows_my_organisations_and_the_communes_i_represent():
+    user = make_user("alice@example.org", display_name="Alice")
+    make_group("Accueil Saint-Denis", coordinator=user)
+    MunicipalContact.objects.create(
+        user=user, commune=Commune.objects.get(code="93066"), role="council", position="Adjointe"
+    )
+
+    response = browser(user).get("/compte/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Accueil Saint-Denis" in html
+    assert "Saint-Denis (93)" in html
+    assert "/moderation/" not in html
+
+
+def test_my_space_links_partner_coordinators_to_their_queues():
+    coordinator = make_partner_coordinator("coord@example.org")
+
+    html = browser(coordinator).get("/compte/").content.decode()
+
+    assert "/moderation/" in html
