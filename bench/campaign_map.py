@@ -374,7 +374,7 @@ def export_times(client, runs):
 def browser_loads(url, loads):
     from playwright.sync_api import sync_playwright
 
-    from core.chromium import CHROMIUM, CHROMIUM_ARGS
+    from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 
     pages = [("big campaign", f"/campagnes/{BIG}/"), ("small campaign", f"/campagnes/{SMALL}/")]
     results = {label: [] for label, _path in pages}

@@ -78,10 +78,10 @@ def main():
     from django.test.utils import CaptureQueriesContext, setup_test_environment
     from django.utils import translation
 
-    from core.testing import make_partner_coordinator
     from frameworks import drafts
     from frameworks.models import FrameworkDraft
     from frameworks.services import frameworks_load
+    from tests.support import make_partner_coordinator
 
     setup_test_environment()  # ALLOWED_HOSTS gets "testserver"
     print_context("Framework pages and the online editor", url)

@@ -30,7 +30,7 @@ from _common import (
     table,
 )
 
-from core.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 
 
 def kib(value):

@@ -17,9 +17,9 @@ from django.test import Client
 from accounts.models import User
 from actors.models import Invitation, Membership, MunicipalContact, Organization
 from core.history import history_entries
-from core.testing import PASSWORD, enable_totp, make_group, make_partner_coordinator, make_user, messages_of
 from moderation.models import Report
 from territories.models import Commune
+from tests.support import PASSWORD, enable_totp, make_group, make_partner_coordinator, make_user, messages_of
 
 pytestmark = pytest.mark.django_db
 

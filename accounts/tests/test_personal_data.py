@@ -13,11 +13,11 @@ from actors.models import Invitation, Organization
 from campaigns.models import Campaign, Commitment, ImportJob, SignatureInvitation, Step, Target
 from core import personal_data
 from core.personal_data import PersonalData
-from core.testing import PASSWORD, make_group, make_user
 from core.tokens import new_token
 from frameworks.models import Framework, FrameworkDraft
 from moderation.models import ModerationDecision
 from territories.models import Commune
+from tests.support import PASSWORD, make_group, make_user
 
 pytestmark = pytest.mark.django_db
 

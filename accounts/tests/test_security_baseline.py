@@ -27,9 +27,9 @@ from accounts.models import User
 from actors import services as actors_services
 from actors.models import Invitation, Membership, MunicipalContact, Organization
 from core.emails import email_send
-from core.testing import PASSWORD, enable_totp, make_group, make_user, messages_of
 from moderation.models import ModerationDecision, Report
 from territories.models import Commune
+from tests.support import PASSWORD, enable_totp, make_group, make_user, messages_of
 
 pytestmark = pytest.mark.django_db
 

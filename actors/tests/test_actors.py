@@ -11,8 +11,8 @@ from django.utils.text import slugify
 from actors import services
 from actors.forms import CommuneField
 from actors.models import Invitation, Membership, MunicipalContact, Organization
-from core.testing import browser, enable_totp, make_partner_coordinator, make_user, messages_of
 from territories.models import Commune, Department
+from tests.support import browser, enable_totp, make_partner_coordinator, make_user, messages_of
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.services import account_delete
 from actors import services
 from actors.models import Invitation, Membership, MunicipalContact, Organization
-from core.testing import browser, make_partner_coordinator, make_user
 from territories.models import Commune
+from tests.support import browser, make_partner_coordinator, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +160,7 @@ def test_history_names_people_not_ids(client):
     founder = make_user("founder@example.org", display_name="Fatou")
     organization = group(founder)
     staff = make_user("staff@example.org", is_staff=True, display_name="Équipe")
-    from core.testing import enable_totp
+    from tests.support import enable_totp
 
     enable_totp(staff)
     staff_client = browser(staff)

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from core.testing import make_group, make_partner_coordinator, make_user
+from tests.support import make_group, make_partner_coordinator, make_user
 
 from .helpers import ANVITA, IMMEDIATE_TASKS, PACTE, add_list, make_campaign, take_on
 

@@ -3,7 +3,7 @@ import re
 import pytest
 from django.core import mail
 
-from core.testing import browser, make_group, make_partner_coordinator, make_user
+from tests.support import browser, make_group, make_partner_coordinator, make_user
 
 from .helpers import PACTE, framework, partner
 

@@ -6,8 +6,8 @@ from django.core.files.storage import default_storage
 
 from campaigns import services
 from campaigns.models import CandidateList, Commitment, ImportJob, Target
-from core.testing import browser, make_partner_coordinator
 from territories.models import Commune
+from tests.support import browser, make_partner_coordinator
 
 from .helpers import csv_upload, line, make_campaign, snapshot
 

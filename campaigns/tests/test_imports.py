@@ -29,10 +29,10 @@ from campaigns.models import (
     Target,
 )
 from campaigns.services import mark_elected, step_add, target_take_on
-from core.testing import make_group, make_partner_coordinator
 from frameworks.models import Framework
 from frameworks.services import frameworks_load
 from territories.models import Commune
+from tests.support import make_group, make_partner_coordinator
 
 from .helpers import ANVITA, DEFAULTS, PACTE, csv_upload, line, make_campaign, snapshot, xlsx_upload
 

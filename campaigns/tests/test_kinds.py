@@ -13,7 +13,7 @@ from campaigns import imports, services
 from campaigns.forms import InvitationForm, PaperForm, StepForm
 from campaigns.kinds import ELECTED_LIST, KINDS, SIGNATURE, CampaignKind
 from campaigns.models import Campaign, CandidateList, Commitment, MandateCommitment
-from core.testing import browser
+from tests.support import browser
 
 from .helpers import PACTE, add_list, csv_upload, fr, framework, line, make_campaign, paper, take_on
 

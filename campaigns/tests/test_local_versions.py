@@ -8,8 +8,8 @@ import io
 import pytest
 
 from campaigns import queries, services
-from core.testing import browser
 from frameworks import drafts
+from tests.support import browser
 
 from .helpers import PACTE, add_list, framework, item, paper, take_on
 

@@ -9,9 +9,9 @@ from django.utils import timezone
 from actors.models import MunicipalContact, Organization
 from campaigns import services
 from campaigns.models import Campaign, Commitment, MandateCommitment, Target
-from core.testing import browser, make_partner_coordinator, make_user
 from frameworks.models import Framework
 from territories.models import Commune
+from tests.support import browser, make_partner_coordinator, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from campaigns import services
 from campaigns.models import Campaign, CandidateList, Commitment, Target
-from core.testing import browser
 from territories.models import Commune
+from tests.support import browser
 
 from .helpers import (
     ANVITA,

@@ -15,8 +15,8 @@ from django.utils import timezone
 from actors.models import Organization
 from campaigns import imports, services
 from campaigns.models import Campaign, CommitmentItem, MandateCommitment, SignatureInvitation
-from core.testing import browser, make_group, make_user
 from frameworks.services import DATA_DIR, FrameworksLoadError, frameworks_load
+from tests.support import browser, make_group, make_user
 
 from .helpers import PACTE, csv_upload, framework, item, line, make_campaign, paper, take_on
 

@@ -22,9 +22,9 @@ from campaigns.models import (
     Target,
 )
 from campaigns.services import CampaignsError
-from core.testing import make_group, make_partner_coordinator, make_user
 from core.tokens import token_hash
 from territories.models import Commune
+from tests.support import make_group, make_partner_coordinator, make_user
 
 from .helpers import (
     ANVITA,

@@ -13,8 +13,8 @@ from actors.models import Membership
 from campaigns import services
 from campaigns.models import Commitment, CommitmentItem, MandateCommitment, SignatureInvitation, Target
 from campaigns.tasks import send_signature_confirmation
-from core.testing import browser, make_user, messages_of
 from core.tokens import token_hash
+from tests.support import browser, make_user, messages_of
 
 from .helpers import (
     ANVITA,

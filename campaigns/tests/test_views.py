@@ -24,8 +24,8 @@ from campaigns.models import (
     Step,
     Target,
 )
-from core.testing import browser, make_group, make_partner_coordinator, make_user, messages_of
 from territories.models import Commune
+from tests.support import browser, make_group, make_partner_coordinator, make_user, messages_of
 
 from .helpers import (
     ANVITA,

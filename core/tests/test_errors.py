@@ -14,7 +14,7 @@ def test_unknown_page_gets_the_french_404_page(client):
 
 
 def test_refused_action_gets_the_french_403_page(client):
-    from core.testing import browser, make_user
+    from tests.support import browser, make_user
 
     user = make_user("curieux@example.org")
     response = browser(user).get("/organisations/a-valider/")

@@ -18,7 +18,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from actors.models import Organization
-from core.testing import make_group, make_partner_coordinator, make_user
 from frameworks import drafts
 from frameworks.drafts import (
     DraftConflict,
@@ -34,6 +33,7 @@ from frameworks.export import data_diff, framework_data, to_yaml
 from frameworks.models import THEMES, Framework, FrameworkDraft, Item, Level, Section
 from frameworks.services import frameworks_load
 from frameworks.validation import FrameworksLoadError
+from tests.support import make_group, make_partner_coordinator, make_user
 
 from .helpers import PACTE, SHIPPED, commit, item_of, pacte_data, write
 

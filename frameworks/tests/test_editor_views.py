@@ -16,10 +16,10 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext, ngettext
 
-from core.testing import browser, make_group, make_partner_coordinator, make_user, messages_of
 from frameworks import drafts
 from frameworks.models import Framework, FrameworkDraft, Item, Section
 from frameworks.services import frameworks_load
+from tests.support import browser, make_group, make_partner_coordinator, make_user, messages_of
 
 from .helpers import PACTE, item_of, write
 

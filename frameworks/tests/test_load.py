@@ -9,9 +9,9 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from actors.models import Organization
-from core.testing import make_user
 from frameworks.models import THEMES, Framework, Item, Level, Section, Theme
 from frameworks.services import DATA_DIR, FrameworksLoadError, frameworks_load
+from tests.support import make_user
 
 from .helpers import PACTE, SHIPPED, commit, item_of, pacte_data, read_yaml, write
 
@@ -310,7 +310,7 @@ def mutated(change):
 
 
 def local_group_publisher(tmp_path):
-    from core.testing import make_group
+    from tests.support import make_group
 
     make_group("Accueil Saint-Denis", slug="accueil-saint-denis")
     return mutated(lambda data: data.update(publisher="accueil-saint-denis"))(tmp_path)

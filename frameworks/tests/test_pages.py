@@ -4,10 +4,10 @@ filter, an item with the communes committed to it, older versions, query counts.
 import pytest
 from django.utils.html import escape
 
-from core.testing import browser, make_user
 from frameworks.models import Framework
 from frameworks.services import frameworks_load
 from territories.models import Commune
+from tests.support import browser, make_user
 
 from .helpers import PACTE, commit, item_of, pacte_data, write
 

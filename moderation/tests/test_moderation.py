@@ -6,10 +6,10 @@ from allauth.mfa.models import Authenticator
 from django.core import mail
 
 from actors.models import Membership, Organization
-from core.testing import browser, enable_totp, make_group, make_user, messages_of
 from moderation import services
 from moderation.models import ModerationDecision, Report
 from territories.models import Commune
+from tests.support import browser, enable_totp, make_group, make_user, messages_of
 
 pytestmark = pytest.mark.django_db
 

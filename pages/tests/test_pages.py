@@ -3,8 +3,8 @@
 import pytest
 
 from actors.models import MunicipalContact
-from core.testing import browser, make_group, make_partner_coordinator, make_user
 from territories.models import Commune
+from tests.support import browser, make_group, make_partner_coordinator, make_user
 
 pytestmark = pytest.mark.django_db
 

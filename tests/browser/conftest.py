@@ -19,8 +19,8 @@ import pytest
 from django.apps import apps
 from playwright.sync_api import sync_playwright
 
-from core.chromium import CHROMIUM, CHROMIUM_ARGS
 from territories.services import territories_import
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 
 # Playwright's sync API runs an event loop in this thread: Django would refuse
 # to touch the database from it without this.

@@ -10,7 +10,7 @@ from allauth.mfa.utils import decrypt
 from django.core import mail
 from playwright.sync_api import expect
 
-from core.testing import PASSWORD
+from tests.support import PASSWORD
 
 TOTP_PERIOD = 30
 

@@ -20,10 +20,10 @@ from actors.models import Membership
 from campaigns import services
 from campaigns.models import CandidateList, Commitment, MandateCommitment, Target
 from campaigns.tests.helpers import PACTE, add_list, framework, make_campaign, take_on
-from core.testing import make_group, make_partner_coordinator, make_user
 from frameworks.models import Framework
 from frameworks.services import frameworks_load
 from tests.browser.helpers import email_to, link_in, log_in, submit, totp_secret
+from tests.support import make_group, make_partner_coordinator, make_user
 
 pytestmark = pytest.mark.browser
 

@@ -14,12 +14,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
 
-from core.testing import make_partner_coordinator
 from frameworks import drafts
 from frameworks.models import Framework, FrameworkDraft
 from frameworks.services import frameworks_load
 from tests.browser.helpers import log_in, submit, totp_secret
 from tests.browser.test_campaign_flow import phone_fits
+from tests.support import make_partner_coordinator
 
 pytestmark = pytest.mark.browser
 

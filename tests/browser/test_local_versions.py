@@ -11,10 +11,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from campaigns import services as campaigns
-from core.testing import make_group, make_partner_coordinator, make_user
 from frameworks.models import Framework
 from tests.browser.helpers import log_in, submit
 from tests.browser.test_framework_editor import PACTE, PACTE_PATH, section, tr
+from tests.support import make_group, make_partner_coordinator, make_user
 
 pytestmark = pytest.mark.browser
 

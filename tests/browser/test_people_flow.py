@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import expect
 
 from actors.models import Membership, Organization
-from core.testing import PASSWORD, make_group, make_partner_coordinator, make_user
 from moderation.models import ModerationDecision, Report
 from tests.browser.helpers import email_to, link_in, log_in, submit, totp_secret
+from tests.support import PASSWORD, make_group, make_partner_coordinator, make_user
 
 pytestmark = pytest.mark.browser
 

@@ -40,10 +40,10 @@ from django.utils import timezone
 from actors.models import Membership, MunicipalContact, Organization
 from campaigns import services as campaigns
 from campaigns.models import Campaign, CandidateList, Commitment, SignatureInvitation, Step, Target
-from core.testing import make_group
 from core.tokens import new_token
 from frameworks.models import Framework
 from territories.models import Commune
+from tests.support import make_group
 
 PASSWORD = "matrice-mot-de-passe"
 

@@ -1,4 +1,4 @@
-"""Helpers shared by the test suites: users with verified emails, TOTP, roles, groups."""
+"""Helpers shared by the test suites (every app's tests, the browser tests, the benches): users with verified emails, TOTP, roles, groups."""
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
