@@ -163,6 +163,7 @@ class ItemChoicesMixin:
     def add_item_fields(self, framework):
         self.framework = framework
         self.sections = []
+        self.rendered_elsewhere = set()
         items = framework.items.select_related("section").prefetch_related("levels").order_by("position")
         by_section = {}
         for item in items:
@@ -189,6 +190,8 @@ class ItemChoicesMixin:
                 "level": f"level_{item.pk}" if levels else None,
                 "comment": f"comment_{item.pk}",
             }
+            # Laid out by campaigns/includes/item_choices.html, not by {{ form }}.
+            self.rendered_elsewhere.update(name for name in entry.values() if isinstance(name, str))
             by_section.setdefault(item.section, []).append(entry)
         for section, entries in by_section.items():
             self.sections.append({"section": section, "entries": entries})
