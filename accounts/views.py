@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.actions import perform
 from core.permissions import require
 
 from . import services
@@ -49,19 +50,19 @@ def export(request):
 def delete(request):
     require(request, "accounts.delete_own_account")
     form = DeleteAccountForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        user = request.user
-        try:
-            services.account_delete(user=user)
-        except services.AccountError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
-            logout(request)
-            messages.success(
-                request, _("Your account is deleted. Your contributions now show “deleted account”.")
-            )
-            return redirect("pages:home")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and perform(
+            request,
+            lambda: services.account_delete(user=request.user),
+            errors=services.AccountError,
+            form=form,
+            success=_("Your account is deleted. Your contributions now show “deleted account”."),
+        )
+    ):
+        logout(request)
+        return redirect("pages:home")
     return render(request, "accounts/delete.html", {"form": form})
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.actions import perform
 from core.history import history_entries
 from core.permissions import require, site_url
 from territories.models import Commune
@@ -73,18 +74,17 @@ def organization_create(request):
     ):
         form.add_error(None, _("Too many groups created: try again later."))
     elif request.method == "POST" and form.is_valid():
-        try:
-            organization = services.organization_create_local_group(
+        outcome = perform(
+            request,
+            lambda: services.organization_create_local_group(
                 user=request.user, site_url=site_url(request), **form.cleaned_data
-            )
-        except services.ActorsError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request,
-                _("Your group is created. It will be public once a partner coordinator validates it."),
-            )
-            return redirect(organization)
+            ),
+            errors=services.ActorsError,
+            form=form,
+            success=_("Your group is created. It will be public once a partner coordinator validates it."),
+        )
+        if outcome:
+            return redirect(outcome.result)
     return render(request, "actors/organization_form.html", {"form": form})
 
 
@@ -122,14 +122,19 @@ def organization_edit(request, slug):
             "logo": organization.logo,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organization_update(organization=organization, **form.cleaned_data)
-        except services.ActorsError as error:
-            form.add_error("name", str(error))
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect(organization)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and perform(
+            request,
+            lambda: services.organization_update(organization=organization, **form.cleaned_data),
+            errors=services.ActorsError,
+            form=form,
+            field="name",
+            success=_("Changes saved."),
+        )
+    ):
+        return redirect(organization)
     return render(request, "actors/organization_edit.html", {"organization": organization, "form": form})
 
 
@@ -142,18 +147,18 @@ def organization_review(request, slug):
     if not form.is_valid():
         messages.error(request, _("Choose to validate or to reject."))
         return redirect(organization)
-    try:
-        services.organization_set_status(
+    perform(
+        request,
+        lambda: services.organization_set_status(
             organization=organization,
             user=request.user,
             validated=form.cleaned_data["decision"] == "validate",
             reason=form.cleaned_data["reason"],
             site_url=site_url(request),
-        )
-    except services.ActorsError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Decision recorded; the group's coordinators are told by email."))
+        ),
+        errors=services.ActorsError,
+        success=_("Decision recorded; the group's coordinators are told by email."),
+    )
     if request.POST.get("from") == "queue":
         return redirect("actors:validation_queue")
     return redirect(organization)
@@ -180,21 +185,20 @@ def organization_members(request, slug):
             pass
         elif ratelimit.consume(request, action="invite_member", user=request.user) is False:
             messages.error(request, _("Too many invitations sent: try again later."))
-        else:
-            try:
-                services.invitation_send(
-                    organization=organization,
-                    invited_by=request.user,
-                    site_url=site_url(request),
-                    **form.cleaned_data,
-                )
-            except services.ActorsError as error:
-                form.add_error("email", str(error))
-            else:
-                messages.success(
-                    request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
-                )
-                return redirect("actors:members", slug=organization.slug)
+        elif perform(
+            request,
+            lambda: services.invitation_send(
+                organization=organization,
+                invited_by=request.user,
+                site_url=site_url(request),
+                **form.cleaned_data,
+            ),
+            errors=services.ActorsError,
+            form=form,
+            field="email",
+            success=_("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+        ):
+            return redirect("actors:members", slug=organization.slug)
     invitations = []
     if can_invite:
         invitations = organization.invitations.filter(accepted_at__isnull=True, cancelled_at__isnull=True)
@@ -219,14 +223,12 @@ def membership_remove(request, slug, membership_id):
     organization = _organization(request, slug)
     require(request, "actors.remove_member", organization)
     membership = get_object_or_404(Membership, pk=membership_id, organization=organization)
-    try:
-        services.membership_remove(membership=membership)
-    except services.ActorsError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request, _("%(name)s is no longer a member.") % {"name": membership.user.public_name}
-        )
+    perform(
+        request,
+        lambda: services.membership_remove(membership=membership),
+        errors=services.ActorsError,
+        success=_("%(name)s is no longer a member.") % {"name": membership.user.public_name},
+    )
     return redirect("actors:members", slug=organization.slug)
 
 
@@ -238,12 +240,12 @@ def membership_role(request, slug, membership_id):
     membership = get_object_or_404(Membership, pk=membership_id, organization=organization)
     form = RoleForm(request.POST)
     if form.is_valid():
-        try:
-            services.membership_set_role(membership=membership, role=form.cleaned_data["role"])
-        except services.ActorsError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Role changed."))
+        perform(
+            request,
+            lambda: services.membership_set_role(membership=membership, role=form.cleaned_data["role"]),
+            errors=services.ActorsError,
+            success=_("Role changed."),
+        )
     return redirect("actors:members", slug=organization.slug)
 
 
@@ -255,12 +257,13 @@ def organization_leave(request, slug):
     if membership is None:
         raise Http404
     require(request, "actors.leave_organization", organization)
-    try:
-        services.membership_remove(membership=membership)
-    except services.ActorsError as error:
-        messages.error(request, str(error))
+    if not perform(
+        request,
+        lambda: services.membership_remove(membership=membership),
+        errors=services.ActorsError,
+        success=_("You have left %(name)s.") % {"name": organization.name},
+    ):
         return redirect(organization)
-    messages.success(request, _("You have left %(name)s.") % {"name": organization.name})
     return redirect("pages:my_space")
 
 
@@ -270,12 +273,12 @@ def invitation_cancel(request, slug, invitation_id):
     organization = _organization(request, slug)
     require(request, "actors.invite_member", organization)
     invitation = get_object_or_404(Invitation, pk=invitation_id, organization=organization)
-    try:
-        services.invitation_cancel(invitation=invitation)
-    except services.ActorsError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Invitation cancelled."))
+    perform(
+        request,
+        lambda: services.invitation_cancel(invitation=invitation),
+        errors=services.ActorsError,
+        success=_("Invitation cancelled."),
+    )
     return redirect("actors:members", slug=organization.slug)
 
 
@@ -287,13 +290,14 @@ def invitation(request, token):
         if not request.user.is_authenticated:
             return redirect(f"{request.path}")
         require(request, "actors.accept_invitation")
-        try:
-            membership = services.invitation_accept(token=token, user=request.user)
-        except services.ActorsError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Welcome to %(name)s!") % {"name": membership.organization.name})
-            return redirect(membership.organization)
+        outcome = perform(
+            request,
+            lambda: services.invitation_accept(token=token, user=request.user),
+            errors=services.ActorsError,
+            success=lambda membership: _("Welcome to %(name)s!") % {"name": membership.organization.name},
+        )
+        if outcome:
+            return redirect(outcome.result.organization)
     return render(
         request,
         "actors/invitation.html",
@@ -338,28 +342,26 @@ def municipal_contact_request(request, code):
             and ratelimit.consume(request, action="town_hall_verification", user=request.user) is False
         ):
             messages.error(request, _("Too many verification emails sent: try again later."))
-        else:
-            try:
-                services.municipal_contact_request(
-                    user=request.user,
-                    commune=commune,
-                    role=form.cleaned_data["role"],
-                    position=form.cleaned_data["position"],
-                    by_town_hall_email=by_email,
-                    site_url=site_url(request),
-                )
-            except services.ActorsError as error:
-                form.add_error(None, str(error))
-            else:
-                if by_email:
-                    messages.success(
-                        request,
-                        _("A verification link was sent to the town hall's official address (%(email)s).")
-                        % {"email": commune.town_hall_email},
-                    )
-                else:
-                    messages.success(request, _("Your request was sent to the partner coordinators."))
-                return redirect("pages:my_space")
+        elif perform(
+            request,
+            lambda: services.municipal_contact_request(
+                user=request.user,
+                commune=commune,
+                role=form.cleaned_data["role"],
+                position=form.cleaned_data["position"],
+                by_town_hall_email=by_email,
+                site_url=site_url(request),
+            ),
+            errors=services.ActorsError,
+            form=form,
+            success=(
+                _("A verification link was sent to the town hall's official address (%(email)s).")
+                % {"email": commune.town_hall_email}
+                if by_email
+                else _("Your request was sent to the partner coordinators.")
+            ),
+        ):
+            return redirect("pages:my_space")
     return render(
         request,
         "actors/municipal_contact_form.html",
@@ -391,14 +393,14 @@ def municipal_contacts_queue(request):
         require(request, "actors.verify_municipal_contact", contact)
         form = ContactReviewForm(request.POST)
         if form.is_valid():
-            try:
-                services.municipal_contact_review(
+            perform(
+                request,
+                lambda: services.municipal_contact_review(
                     contact=contact, reviewer=request.user, verified=form.cleaned_data["decision"] == "verify"
-                )
-            except services.ActorsError as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(request, _("Decision recorded."))
+                ),
+                errors=services.ActorsError,
+                success=_("Decision recorded."),
+            )
         return redirect("actors:municipal_contacts")
     page = Paginator(queries.pending_contacts(), 30).get_page(request.GET.get("page"))
     return render(request, "actors/municipal_contacts.html", {"page": page})

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.actions import perform
 from core.permissions import require
 
 from . import drafts, queries
@@ -198,14 +199,14 @@ def _revision(request):
 
 def _post_edit(request, draft, change, edit, anchor=""):
     """A one-button edit (remove, move): its error as a message, back to the draft."""
-    try:
-        drafts.draft_change(
+    perform(
+        request,
+        lambda: drafts.draft_change(
             draft=draft, revision=_revision(request), user=request.user, change=change, edit=edit
-        )
-    except (DraftConflict, DraftError) as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The draft is saved."))
+        ),
+        errors=(DraftConflict, DraftError),
+        success=_("The draft is saved."),
+    )
     return redirect(_draft_url(draft, anchor))
 
 
@@ -290,12 +291,13 @@ def draft_publish(request, slug):
 @require_POST
 def draft_discard(request, slug):
     draft = _draft(request, slug)
-    try:
-        drafts.draft_discard(draft=draft, user=request.user)
-    except DraftError as error:
-        messages.error(request, str(error))
+    if not perform(
+        request,
+        lambda: drafts.draft_discard(draft=draft, user=request.user),
+        errors=DraftError,
+        success=_("The draft is discarded."),
+    ):
         return redirect(_draft_url(draft))
-    messages.success(request, _("The draft is discarded."))
     return redirect(draft.base.get_absolute_url())
 
 
@@ -341,13 +343,15 @@ def local_version_new(request, slug):
     groups = queries.groups_by_ids(coordinated_group_ids(request.user))
     form = LocalVersionForm(request.POST or None, groups=groups)
     if request.method == "POST" and form.is_valid():
-        try:
-            draft = drafts.draft_open_local(
+        outcome = perform(
+            request,
+            lambda: drafts.draft_open_local(
                 national=national, group=form.cleaned_data["group"], user=request.user
-            )
-        except DraftError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The local version is a draft: adapt it, then publish it."))
-            return redirect(_draft_url(draft))
+            ),
+            errors=DraftError,
+            form=form,
+            success=_("The local version is a draft: adapt it, then publish it."),
+        )
+        if outcome:
+            return redirect(_draft_url(outcome.result))
     return render(request, "frameworks/local_version_new.html", {"framework": national, "form": form})

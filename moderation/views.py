@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.actions import perform
 from core.permissions import require, site_url
 
 from . import services
@@ -37,14 +38,14 @@ def report(request, app_label, model, object_id):
     if request.method == "POST" and form.is_valid():
         if ratelimit.consume(request, action="report_content", user=request.user) is False:
             messages.error(request, _("Too many reports sent: try again later."))
-        else:
-            try:
-                services.report_create(content=content, reporter=request.user, **form.cleaned_data)
-            except services.ModerationError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, _("Thank you: moderators will look at this content."))
-                return redirect(content)
+        elif perform(
+            request,
+            lambda: services.report_create(content=content, reporter=request.user, **form.cleaned_data),
+            errors=services.ModerationError,
+            form=form,
+            success=_("Thank you: moderators will look at this content."),
+        ):
+            return redirect(content)
     return render(request, "moderation/report_form.html", {"content": content, "form": form})
 
 
@@ -102,22 +103,31 @@ def decide(request, app_label, model, object_id):
         messages.error(request, _("Choose an action."))
         return redirect("moderation:queue")
     action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
-    try:
-        if action == "hide":
-            services.content_hide(
+    if action == "hide":
+        perform(
+            request,
+            lambda: services.content_hide(
                 content=content, moderator=request.user, reason=reason, site_url=site_url(request)
-            )
-            messages.success(request, _("Content hidden; its author is told by email."))
-        elif action == "restore":
-            services.content_restore(
+            ),
+            errors=services.ModerationError,
+            success=_("Content hidden; its author is told by email."),
+        )
+    elif action == "restore":
+        perform(
+            request,
+            lambda: services.content_restore(
                 content=content, moderator=request.user, reason=reason, site_url=site_url(request)
-            )
-            messages.success(request, _("Content restored; its author is told by email."))
-        else:
-            services.reports_dismiss(content=content, moderator=request.user)
-            messages.success(request, _("Reports dismissed."))
-    except services.ModerationError as error:
-        messages.error(request, str(error))
+            ),
+            errors=services.ModerationError,
+            success=_("Content restored; its author is told by email."),
+        )
+    else:
+        perform(
+            request,
+            lambda: services.reports_dismiss(content=content, moderator=request.user),
+            errors=services.ModerationError,
+            success=_("Reports dismissed."),
+        )
     if request.POST.get("next") == "content":
         return redirect(content)
     return redirect("moderation:queue")
