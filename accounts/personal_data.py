@@ -6,11 +6,11 @@ Everything here goes with the account: the foreign keys cascade, nothing else to
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
-from django.contrib.admin.models import LogEntry
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 
 from core.personal_data import PersonalData, when
 
-ADMIN_ACTIONS = {1: "addition", 2: "change", 3: "deletion"}
+ADMIN_ACTIONS = {ADDITION: "addition", CHANGE: "change", DELETION: "deletion"}
 
 
 def export(user):

@@ -1,5 +1,9 @@
 """Reads for organisations that need care: visibility, queues, histories, territories covered."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Prefetch, Q
 
 from territories.queries import clean_query
@@ -7,8 +11,15 @@ from territories.queries import clean_query
 from .models import Membership, MunicipalContact, Organization
 from .rules import coordinated_partner_ids
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import QuerySet
 
-def organization_for_viewer(slug, user):
+    from accounts.models import User
+    from territories.models import Commune
+
+
+def organization_for_viewer(slug: str, user: User | AnonymousUser) -> Organization | None:
     """The organisation if this user may see it, else None (a 404, whatever the reason)."""
     organization = (
         Organization.objects.select_related("commune__department", "epci", "department", "region")
@@ -21,7 +32,9 @@ def organization_for_viewer(slug, user):
     return organization
 
 
-def public_organizations(*, kind=None, department=None, query=None):
+def public_organizations(
+    *, kind: str | None = None, department: str | None = None, query: str | None = None
+) -> QuerySet[Organization]:
     organizations = (
         Organization.objects.public()
         .select_related("commune__department", "epci", "department", "region")
@@ -41,7 +54,7 @@ def public_organizations(*, kind=None, department=None, query=None):
     return organizations
 
 
-def validation_queue(user):
+def validation_queue(user: User) -> QuerySet[Organization]:
     pending = (
         Organization.objects.filter(status=Organization.Status.PENDING)
         .select_related("commune__department", "created_by")
@@ -53,11 +66,11 @@ def validation_queue(user):
     return pending.filter(networks__in=coordinated_partner_ids(user)).distinct()
 
 
-def members(organization):
+def members(organization: Organization) -> QuerySet[Membership]:
     return organization.memberships.select_related("user").order_by("-role", "created_at")
 
 
-def pending_contacts():
+def pending_contacts() -> QuerySet[MunicipalContact]:
     return (
         MunicipalContact.objects.filter(status=MunicipalContact.Status.PENDING)
         .select_related("user", "commune__department")
@@ -65,7 +78,7 @@ def pending_contacts():
     )
 
 
-def user_memberships(user):
+def user_memberships(user: User) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(user=user)
         .select_related("organization__commune__department")
@@ -73,7 +86,7 @@ def user_memberships(user):
     )
 
 
-def group_covers(group, commune):
+def group_covers(group: Organization, commune: Commune) -> bool:
     """Whether an organisation's territory (its scale) includes the commune; a national
     one covers them all. Reads commune.department for a regional organisation."""
     scale = group.scale
@@ -88,5 +101,5 @@ def group_covers(group, commune):
     return scale == Organization.Scale.NATIONAL
 
 
-def user_municipal_contacts(user):
+def user_municipal_contacts(user: User) -> QuerySet[MunicipalContact]:
     return MunicipalContact.objects.filter(user=user).select_related("commune__department")

@@ -4,7 +4,11 @@ Each function checks what it must, writes in one transaction, and either
 returns its result or raises ActorsError with a message for people.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
 from datetime import timedelta
+from typing import TYPE_CHECKING, Literal
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -13,22 +17,28 @@ from django.utils.translation import gettext as _
 
 from core.emails import email_send
 from core.slugs import unique_slug
-from core.tokens import new_token, token_hash
+from core.tokens import TOKEN_MAX_LENGTH, new_token, token_hash
 
 from .models import Invitation, Membership, MunicipalContact, Organization
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from accounts.models import User
+    from territories.models import Commune
 
 
 class ActorsError(Exception):
     """A refused action; the message is shown to the user as is."""
 
 
-def _unique_slug(name, commune=None):
+def _unique_slug(name: str, commune: Commune | None = None) -> str:
     """The group's name, with its commune's when the name does not say it."""
     text = f"{name} {commune.name}" if commune and commune.name.lower() not in name.lower() else name
     return unique_slug(Organization, text, fallback="organisation")
 
 
-def _notify_network_coordinators(organization, *, site_url):
+def _notify_network_coordinators(organization: Organization, *, site_url: str) -> None:
     partners = organization.networks.all()
     coordinators = Membership.objects.filter(
         organization__in=partners, role=Membership.Role.COORDINATOR
@@ -43,8 +53,16 @@ def _notify_network_coordinators(organization, *, site_url):
 
 @transaction.atomic
 def organization_create_local_group(
-    *, user, name, group_type, commune, networks, description="", website="", site_url=""
-):
+    *,
+    user: User,
+    name: str,
+    group_type: str,
+    commune: Commune,
+    networks: Iterable[Organization],
+    description: str = "",
+    website: str = "",
+    site_url: str = "",
+) -> Organization:
     """A user creates a local group for a commune: pending until validated; they coordinate it."""
     name = name.strip()
     if not name:
@@ -73,7 +91,15 @@ def organization_create_local_group(
 
 
 @transaction.atomic
-def organization_update(*, organization, name, description, website, logo=None, networks=None):
+def organization_update(
+    *,
+    organization: Organization,
+    name: str,
+    description: str,
+    website: str,
+    logo: UploadedFile | Literal[False] | None = None,
+    networks: Iterable[Organization] | None = None,
+) -> Organization:
     """Edit an organisation. logo: an uploaded file, False to remove it, None to keep it."""
     name = name.strip()
     if not name:
@@ -104,7 +130,9 @@ def organization_update(*, organization, name, description, website, logo=None, 
 
 
 @transaction.atomic
-def organization_set_status(*, organization, user, validated, reason="", site_url=""):
+def organization_set_status(
+    *, organization: Organization, user: User, validated: bool, reason: str = "", site_url: str = ""
+) -> Organization:
     """A network coordinator (or staff) validates or rejects a pending organisation."""
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     if not organization.is_pending:
@@ -123,7 +151,7 @@ def organization_set_status(*, organization, user, validated, reason="", site_ur
         )
     ]
 
-    def notify():
+    def notify() -> None:
         for coordinator in coordinators:
             email_send(
                 template="actors/emails/organization_reviewed",
@@ -141,7 +169,9 @@ def organization_set_status(*, organization, user, validated, reason="", site_ur
 
 
 @transaction.atomic
-def invitation_send(*, organization, email, role, invited_by, site_url=""):
+def invitation_send(
+    *, organization: Organization, email: str, role: str, invited_by: User, site_url: str = ""
+) -> Invitation:
     """Invite someone by email; returns the invitation (the token only travels by email)."""
     email = email.strip().lower()
     if not organization.is_validated:
@@ -178,15 +208,15 @@ def invitation_send(*, organization, email, role, invited_by, site_url=""):
     return invitation
 
 
-def invitation_get(token):
+def invitation_get(token: str) -> Invitation | None:
     """The invitation behind a token, usable or not; None when unknown."""
-    if not token or len(token) > 100:
+    if not token or len(token) > TOKEN_MAX_LENGTH:
         return None
     return Invitation.objects.select_related("organization").filter(token_hash=token_hash(token)).first()
 
 
 @transaction.atomic
-def invitation_accept(*, token, user):
+def invitation_accept(*, token: str, user: User) -> Membership:
     invitation = invitation_get(token)
     if invitation is None or not invitation.is_usable:
         # One message for unknown, used, cancelled and expired links.
@@ -209,7 +239,7 @@ def invitation_accept(*, token, user):
 
 
 @transaction.atomic
-def invitation_cancel(*, invitation):
+def invitation_cancel(*, invitation: Invitation) -> None:
     if invitation.accepted_at or invitation.cancelled_at:
         raise ActorsError(_("This invitation can no longer be cancelled."))
     invitation.cancelled_at = timezone.now()
@@ -217,7 +247,7 @@ def invitation_cancel(*, invitation):
 
 
 @transaction.atomic
-def membership_remove(*, membership):
+def membership_remove(*, membership: Membership) -> None:
     """Remove a member; an organisation always keeps at least one coordinator."""
     if membership.role == Membership.Role.COORDINATOR:
         others = Membership.objects.filter(
@@ -229,7 +259,7 @@ def membership_remove(*, membership):
 
 
 @transaction.atomic
-def membership_set_role(*, membership, role):
+def membership_set_role(*, membership: Membership, role: str) -> Membership:
     if membership.role == Membership.Role.COORDINATOR and role != Membership.Role.COORDINATOR:
         others = Membership.objects.filter(
             organization=membership.organization, role=Membership.Role.COORDINATOR
@@ -242,7 +272,9 @@ def membership_set_role(*, membership, role):
 
 
 @transaction.atomic
-def municipal_contact_request(*, user, commune, role, position, by_town_hall_email, site_url=""):
+def municipal_contact_request(
+    *, user: User, commune: Commune, role: str, position: str, by_town_hall_email: bool, site_url: str = ""
+) -> MunicipalContact:
     """A user says they represent a commune; verification by the town hall's email or by a coordinator."""
     if not commune.is_active:
         raise ActorsError(_("This commune no longer exists."))
@@ -283,10 +315,10 @@ def municipal_contact_request(*, user, commune, role, position, by_town_hall_ema
 
 
 @transaction.atomic
-def municipal_contact_verify_by_token(*, token):
+def municipal_contact_verify_by_token(*, token: str) -> MunicipalContact:
     """The town hall clicked the link sent to its official address."""
     contact = None
-    if token and len(token) <= 100:
+    if token and len(token) <= TOKEN_MAX_LENGTH:
         contact = (
             MunicipalContact.objects.select_for_update()
             .filter(token_hash=token_hash(token), status=MunicipalContact.Status.PENDING)
@@ -304,7 +336,9 @@ def municipal_contact_verify_by_token(*, token):
 
 
 @transaction.atomic
-def municipal_contact_review(*, contact, reviewer, verified):
+def municipal_contact_review(
+    *, contact: MunicipalContact, reviewer: User, verified: bool
+) -> MunicipalContact:
     """A partner coordinator (or staff) verifies or rejects a municipal contact."""
     contact = MunicipalContact.objects.select_for_update().get(pk=contact.pk)
     if contact.status != MunicipalContact.Status.PENDING:

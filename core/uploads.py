@@ -21,13 +21,19 @@ SIGNATURES = {
 }
 EXTENSIONS = {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp", "application/pdf": ".pdf"}
 IMAGES = {"image/png", "image/jpeg", "image/webp"}
+# A WebP file is a RIFF container: "RIFF", its size on 4 bytes, then "WEBP" at this offset.
+WEBP_MARK_AT = 8
+SNIFF_BYTES = 16  # the first bytes read to recognise a file: enough for every signature above
+KB = 1024
+RANDOM_NAME_BYTES = 16  # 128 bits: a stored file's name cannot be guessed
+SERVED_MAX_AGE = 3600  # seconds a browser may keep a served file (in its private cache only)
 
 
 def sniff(head):
     """The MIME type of a file from its first bytes, or None."""
     for mime, signatures in SIGNATURES.items():
         if any(head.startswith(signature) for signature in signatures):
-            if mime == "image/webp" and head[8:12] != b"WEBP":
+            if mime == "image/webp" and not head.startswith(b"WEBP", WEBP_MARK_AT):
                 continue
             return mime
     return None
@@ -46,11 +52,11 @@ class UploadValidator:
             raise ValidationError(
                 _("This file is too large (%(size)s KB); the limit is %(limit)s KB."),
                 code="too_large",
-                params={"size": upload.size // 1024, "limit": limit // 1024},
+                params={"size": upload.size // KB, "limit": limit // KB},
             )
         position = upload.tell() if hasattr(upload, "tell") else 0
         upload.seek(0)
-        head = upload.read(16)
+        head = upload.read(SNIFF_BYTES)
         upload.seek(position)
         if sniff(head) not in self.types:
             allowed = ", ".join(sorted(EXTENSIONS[mime].lstrip(".").upper() for mime in self.types))
@@ -79,7 +85,7 @@ def random_name(folder, filename):
     suffix = PurePosixPath(filename).suffix.lower()
     if suffix not in EXTENSIONS.values() and suffix != ".jpeg":
         suffix = ""
-    return f"{folder}/{secrets.token_urlsafe(16)}{suffix}"
+    return f"{folder}/{secrets.token_urlsafe(RANDOM_NAME_BYTES)}{suffix}"
 
 
 # Folders whose files are served only through their app's own views, after a permission
@@ -102,7 +108,7 @@ def file_response(path):
     if not default_storage.exists(path):
         raise Http404
     with default_storage.open(path, "rb") as handle:
-        mime = sniff(handle.read(16))
+        mime = sniff(handle.read(SNIFF_BYTES))
     if mime is None:
         raise Http404
     response = FileResponse(default_storage.open(path, "rb"), content_type=mime)
@@ -110,7 +116,7 @@ def file_response(path):
     response["Content-Disposition"] = f'{disposition}; filename="{PurePosixPath(path).name}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
+    response["Cache-Control"] = f"private, max-age={SERVED_MAX_AGE}"
     return response
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
@@ -20,9 +21,20 @@ from django.utils.translation import gettext as _
 from .export import framework_data
 from .models import Framework, FrameworkDraft
 from .services import framework_write
-from .validation import FrameworksLoadError, database_context, parse_data
+from .validation import (
+    FRAMEWORK_TITLE_MAX,
+    SHORT_TITLE_MAX,
+    SLUG_MAX,
+    FrameworksLoadError,
+    database_context,
+    parse_data,
+)
 
-SLUG_MAX = 80
+if TYPE_CHECKING:
+    from accounts.models import User
+    from actors.models import Organization
+
+CHANGE_MAX = 300  # FrameworkDraft.change: what an edit did, cut to the column's length
 
 
 class DraftError(Exception):
@@ -32,7 +44,7 @@ class DraftError(Exception):
 class DraftConflict(Exception):
     """The draft changed since the editor read it."""
 
-    def __init__(self, draft):
+    def __init__(self, draft: FrameworkDraft) -> None:
         self.draft = draft
         super().__init__(
             _(
@@ -50,7 +62,7 @@ class DraftConflict(Exception):
 # Pure edits of a draft's content ---------------------------------------------------------
 
 
-def _find(entries, code, message):
+def _find(entries: list[dict[str, Any]], code: str, message: str) -> int:
     for index, entry in enumerate(entries):
         if str(entry.get("code")) == code:
             return index
@@ -87,7 +99,7 @@ def section_remove(data: dict, code: str) -> None:
     del data["sections"][index]
 
 
-def _code_key(code) -> tuple:
+def _code_key(code: str | int | None) -> tuple[int, int, str]:
     """Codes in reading order: "2" before "10", "A" before "B"."""
     code = str(code)
     return (0, int(code), code) if code.isdigit() else (1, 0, code)
@@ -163,7 +175,7 @@ def next_version(framework: Framework) -> tuple[str, int]:
     return f"{framework.version}.{len(taken) + 1}", year
 
 
-def draft_open(*, framework: Framework, user) -> FrameworkDraft:
+def draft_open(*, framework: Framework, user: User) -> FrameworkDraft:
     """The open draft of the framework's next version (created from `framework` if none)."""
     draft = FrameworkDraft.objects.filter(slug=framework.slug, published_at__isnull=True).first()
     if draft is not None:
@@ -180,7 +192,15 @@ def draft_open(*, framework: Framework, user) -> FrameworkDraft:
     )
 
 
-def _create(*, framework, publisher, slug, data, user, change):
+def _create(
+    *,
+    framework: Framework,
+    publisher: Organization,
+    slug: str,
+    data: dict[str, Any],
+    user: User,
+    change: str,
+) -> FrameworkDraft:
     draft = FrameworkDraft(
         slug=slug,
         base=framework,
@@ -199,7 +219,7 @@ def _create(*, framework, publisher, slug, data, user, change):
     return draft
 
 
-def local_slug(national: Framework, group) -> str:
+def local_slug(national: Framework, group: Organization) -> str:
     base = slugify(f"{national.slug}-{group.slug}")[:SLUG_MAX].strip("-")
     taken = set(Framework.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     taken |= set(FrameworkDraft.objects.filter(slug__startswith=base).values_list("slug", flat=True))
@@ -210,7 +230,7 @@ def local_slug(national: Framework, group) -> str:
     return slug
 
 
-def draft_open_local(*, national: Framework, group, user) -> FrameworkDraft:
+def draft_open_local(*, national: Framework, group: Organization, user: User) -> FrameworkDraft:
     """A draft of a new local version of `national` for `group`: every national item at
     first, each standing for itself; the group removes, rewords and adds."""
     if national.parent_id is not None:
@@ -218,8 +238,8 @@ def draft_open_local(*, national: Framework, group, user) -> FrameworkDraft:
     data = framework_data(national)
     data.update(
         slug=local_slug(national, group),
-        title=f"{national.title} — {group.name}"[:200],
-        short_title=f"{national.short_title} ({group.name})"[:40],
+        title=f"{national.title} — {group.name}"[:FRAMEWORK_TITLE_MAX],
+        short_title=f"{national.short_title} ({group.name})"[:SHORT_TITLE_MAX],
         publisher=group.slug,
         version="1",
         year=timezone.now().year,
@@ -240,7 +260,7 @@ def draft_open_local(*, national: Framework, group, user) -> FrameworkDraft:
 
 
 def draft_change(
-    *, draft: FrameworkDraft, revision: int, user, change: str, edit: Callable[[dict], None]
+    *, draft: FrameworkDraft, revision: int, user: User, change: str, edit: Callable[[dict], None]
 ) -> FrameworkDraft:
     """Apply `edit` to the draft's content, unless it changed since `revision`."""
     with transaction.atomic():
@@ -257,7 +277,7 @@ def draft_change(
         edit(data)
         current.data = data
         current.revision += 1
-        current.change = change[:300]
+        current.change = change[:CHANGE_MAX]
         current.updated_by, current.updated_at = user, timezone.now()
         current._history_user = user
         current.save()
@@ -273,7 +293,7 @@ def draft_problems(draft: FrameworkDraft) -> list[str]:
     return []
 
 
-def draft_publish(*, draft: FrameworkDraft, revision: int, user) -> Framework:
+def draft_publish(*, draft: FrameworkDraft, revision: int, user: User) -> Framework:
     """Publish the draft: a new version becomes current, or the same version is corrected
     in place within the loader's rules. FrameworksLoadError lists what is refused."""
     with transaction.atomic():
@@ -295,14 +315,14 @@ def draft_publish(*, draft: FrameworkDraft, revision: int, user) -> Framework:
             )
         framework = framework_write(checked, user=user)
         current.published_at, current.published_framework = timezone.now(), framework
-        current.change = (_("Published as version %(version)s") % {"version": framework.version})[:300]
+        current.change = (_("Published as version %(version)s") % {"version": framework.version})[:CHANGE_MAX]
         current.updated_by, current.updated_at = user, timezone.now()
         current._history_user = user
         current.save()
     return framework
 
 
-def draft_discard(*, draft: FrameworkDraft, user) -> None:
+def draft_discard(*, draft: FrameworkDraft, user: User) -> None:
     with transaction.atomic():
         current = FrameworkDraft.objects.select_for_update().get(pk=draft.pk)
         if current.published_at is not None:

@@ -3,11 +3,18 @@ differences between two versions (both pure reads)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import yaml
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from .models import THEMES, Framework, Item
+
+# The style of frameworks/data/: lines of at most YAML_WIDTH characters; a text longer than
+# FOLD_OVER characters (or on several lines) is written as a folded block (">").
+YAML_WIDTH = 88
+FOLD_OVER = 90
 
 HEAD_LABELS = {
     "title": _("title"),
@@ -49,7 +56,7 @@ def framework_data(framework: Framework) -> dict:
     return data
 
 
-def _item_data(item, *, local):
+def _item_data(item: Item, *, local: bool) -> dict[str, Any]:
     entry = {
         "code": item.code,
         "section": item.section.code,
@@ -73,8 +80,8 @@ class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml's emitt
     pass
 
 
-def _text(dumper, value):
-    style = ">" if len(value) > 90 or "\n" in value else None
+def _text(dumper: _Dumper, value: str) -> yaml.ScalarNode:
+    style = ">" if len(value) > FOLD_OVER or "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
@@ -83,10 +90,10 @@ _Dumper.add_representer(str, _text)
 
 def to_yaml(data: dict) -> str:
     """YAML text in the style of frameworks/data/ (codes stay text: "01" is not 1)."""
-    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=88)
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=YAML_WIDTH)
 
 
-def _item_key(item):
+def _item_key(item: dict[str, Any]) -> tuple[str, str]:
     return (item.get("title", ""), item.get("summary", ""))
 
 

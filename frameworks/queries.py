@@ -1,15 +1,29 @@
 """Reads of frameworks."""
 
+from __future__ import annotations
+
 from collections import Counter
+from collections.abc import Iterable
 from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q
 
-from .models import FILTER_GROUPS, THEME_GROUPS, THEMES, Framework, FrameworkDraft, Item, Theme
+from .models import FILTER_GROUPS, THEME_GROUPS, THEMES, Framework, FrameworkDraft, Item, Section, Theme
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django.utils.functional import Promise
+    from simple_history.models import HistoricalChanges
+
+    from actors.models import Organization
+
+# The editor's history page shows this many of the latest edits.
+DRAFT_HISTORY_LIMIT = 200
 
 
-def current_frameworks():
+def current_frameworks() -> QuerySet[Framework]:
     """The current national frameworks (local versions are listed under theirs)."""
     return (
         Framework.objects.current()
@@ -20,13 +34,13 @@ def current_frameworks():
     )
 
 
-def framework_get(slug, version=None):
+def framework_get(slug: str, version: str | None = None) -> Framework | None:
     frameworks = Framework.objects.select_related("publisher", "parent").filter(slug=slug)
     frameworks = frameworks.filter(version=version) if version else frameworks.filter(is_current=True)
     return frameworks.first()
 
 
-def framework_sections(framework, *, theme=None):
+def framework_sections(framework: Framework, *, theme: str | None = None) -> list[Section]:
     """The framework's sections with their items (filtered by theme), in four queries.
 
     Each section has `entries`, its items, each with `theme_list`, `national_list` (the
@@ -51,7 +65,7 @@ def framework_sections(framework, *, theme=None):
     return result
 
 
-def theme_filter_groups(themes):
+def theme_filter_groups(themes: Iterable[Theme]) -> list[tuple[Promise, list[Theme]]]:
     """The themes of a filter, grouped as welcome and transition themes."""
     by_code = {theme.code: theme for theme in themes}
     groups, seen = [], set()
@@ -64,7 +78,7 @@ def theme_filter_groups(themes):
     return groups
 
 
-def framework_themes(framework):
+def framework_themes(framework: Framework) -> QuerySet[Theme]:
     """The themes used by the framework's items, with how many items each."""
     return (
         Theme.objects.filter(items__framework=framework)
@@ -73,11 +87,11 @@ def framework_themes(framework):
     )
 
 
-def framework_versions(framework):
+def framework_versions(framework: Framework) -> QuerySet[Framework]:
     return Framework.objects.filter(slug=framework.slug).order_by("-year", "-version")
 
 
-def item_local_versions(item):
+def item_local_versions(item: Item) -> QuerySet[Item]:
     """The items of local versions that stand for this national item, with their versions."""
     return (
         item.local_items.filter(framework__is_current=True)
@@ -86,7 +100,7 @@ def item_local_versions(item):
     )
 
 
-def item_get(framework, code):
+def item_get(framework: Framework, code: str) -> Item | None:
     items = framework.items.select_related("section", "framework__parent").prefetch_related(
         "themes", "levels"
     )
@@ -97,7 +111,7 @@ def item_get(framework, code):
     return items.filter(code=code).first()
 
 
-def local_versions(framework):
+def local_versions(framework: Framework) -> QuerySet[Framework]:
     """The current local versions of a national framework (any of its versions)."""
     return (
         Framework.objects.current()
@@ -107,13 +121,13 @@ def local_versions(framework):
     )
 
 
-def groups_by_ids(ids):
+def groups_by_ids(ids: Iterable[int]) -> QuerySet[Organization]:
     from actors.models import Organization
 
     return Organization.objects.filter(pk__in=ids).order_by("name")
 
 
-def draft_history(slug, limit=200):
+def draft_history(slug: str, limit: int = DRAFT_HISTORY_LIMIT) -> list[HistoricalChanges]:
     """The edits of the drafts of a framework (its open draft and the published ones)."""
     records = list(
         FrameworkDraft.history.filter(slug=slug)
@@ -127,7 +141,7 @@ def draft_history(slug, limit=200):
     return records
 
 
-def preview(data, *, theme=""):
+def preview(data: dict[str, Any], *, theme: str = "") -> dict[str, Any]:
     """The public page's content for a draft (filtered by theme), built from its checked
     data without writing.
 
@@ -179,12 +193,12 @@ def preview(data, *, theme=""):
     }
 
 
-def item_equivalents(item):
+def item_equivalents(item: Item) -> QuerySet[Item, dict[str, Any]]:
     """The item and the local items that stand for it, as a subquery of ids: commitments
     to any of them count for the item on national pages and counts."""
     return Item.objects.filter(Q(pk=item.pk) | Q(national_items=item)).values("pk")
 
 
-def framework_with_local_versions(framework):
+def framework_with_local_versions(framework: Framework) -> Q:
     """A filter on a framework foreign key: this version and its local versions."""
     return Q(framework=framework) | Q(framework__parent=framework)

@@ -9,8 +9,10 @@ signed on an older version keep pointing at the older version's items.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import PROTECT, ProtectedError
@@ -20,6 +22,9 @@ from django.utils.translation import gettext as _
 from .models import THEMES, Framework, Item, Level, Section, Theme
 from .validation import FrameworksLoadError, database_context, parse_file
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 __all__ = ["DATA_DIR", "FrameworksLoadError", "LoadReport", "framework_write", "frameworks_load"]
@@ -27,14 +32,14 @@ __all__ = ["DATA_DIR", "FrameworksLoadError", "LoadReport", "framework_write", "
 
 @dataclass
 class LoadReport:
-    created: list = field(default_factory=list)
-    updated: list = field(default_factory=list)
-    unchanged: list = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
     # Versions published online since their file was written: the file does not overwrite them.
-    kept: list = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
 
 
-def themes_ensure() -> dict:
+def themes_ensure() -> dict[str, int]:
     """The theme rows (also created by a migration; this keeps them in step with THEMES)."""
     with translation.override(None):  # the stored name is the msgid, whatever the active language
         for position, (code, label) in enumerate(THEMES.items()):
@@ -42,7 +47,9 @@ def themes_ensure() -> dict:
     return dict(Theme.objects.values_list("code", "pk"))
 
 
-def frameworks_load(paths=None, *, overwrite_online: bool = False) -> LoadReport:
+def frameworks_load(
+    paths: Sequence[str | Path] | None = None, *, overwrite_online: bool = False
+) -> LoadReport:
     """Load the given YAML files (default: every file of frameworks/data/) in one transaction.
 
     A version last published online is kept as it is unless `overwrite_online`: the
@@ -82,7 +89,7 @@ def frameworks_load(paths=None, *, overwrite_online: bool = False) -> LoadReport
     return report
 
 
-def framework_write(data: dict, *, user=None) -> Framework:
+def framework_write(data: dict[str, Any], *, user: User | None = None) -> Framework:
     """Write one checked framework version published online (see validation.parse_data)."""
     with transaction.atomic():
         theme_ids = themes_ensure()
@@ -96,7 +103,7 @@ def framework_write(data: dict, *, user=None) -> Framework:
     return framework
 
 
-def _signed(obj) -> bool:
+def _signed(obj: Item | Level) -> bool:
     """Whether rows of other apps hold on to this item or level (their foreign keys PROTECT it)."""
     for relation in obj._meta.related_objects:
         if (
@@ -107,7 +114,7 @@ def _signed(obj) -> bool:
     return False
 
 
-def _signed_text_changed(code, version):
+def _signed_text_changed(code: str, version: str) -> FrameworksLoadError:
     message = _(
         "the text of item %(code)s, already signed, would change in version %(version)s: "
         "publish a new version instead."
@@ -129,7 +136,7 @@ FRAMEWORK_FIELDS = (
 )
 
 
-def _write(framework, data, theme_ids):
+def _write(framework: Framework | None, data: dict[str, Any], theme_ids: dict[str, int]) -> Framework:
     """Write `data` as `framework` (None: a new version); FrameworksLoadError when it would
     change or remove what someone signed. Call inside a transaction."""
     fields = {key: data[key] for key in FRAMEWORK_FIELDS}
@@ -170,7 +177,7 @@ def _write(framework, data, theme_ids):
     return framework
 
 
-def _write_sections(framework, wanted):
+def _write_sections(framework: Framework, wanted: list[dict[str, Any]]) -> dict[str, Section]:
     sections = {section.code: section for section in framework.sections.all()}
     for position, values in enumerate(wanted):
         section = sections.get(values["code"]) or Section(framework=framework, code=values["code"])
@@ -181,7 +188,7 @@ def _write_sections(framework, wanted):
     return {code: section for code, section in sections.items() if code in {s["code"] for s in wanted}}
 
 
-def _write_levels(item, wanted, version):
+def _write_levels(item: Item, wanted: list[dict[str, str]], version: str) -> None:
     levels = {level.code: level for level in item.levels.all()}
     try:
         with transaction.atomic():
@@ -199,12 +206,12 @@ def _write_levels(item, wanted, version):
         level.save()
 
 
-def version_key(framework) -> tuple:
+def version_key(framework: Framework) -> tuple[int, tuple[int, ...], str]:
     parts = tuple(int(part) if part.isdigit() else 0 for part in framework.version.split("."))
     return (framework.year, parts, framework.version)
 
 
-def _mark_current(slug):
+def _mark_current(slug: str) -> None:
     versions = list(Framework.objects.filter(slug=slug))
     latest = max(versions, key=version_key)
     Framework.objects.filter(slug=slug).exclude(pk=latest.pk).update(is_current=False)

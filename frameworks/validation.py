@@ -21,8 +21,16 @@ from django.utils.translation import ngettext
 
 from .models import THEMES, Item, Section
 
+# The longest texts the columns take (frameworks.models): a longer text given is refused.
+SLUG_MAX = 80
+VERSION_MAX = 20
 CODE_MAX = 20
-TITLE_MAX = 300
+FRAMEWORK_TITLE_MAX = 200
+SHORT_TITLE_MAX = 40
+TITLE_MAX = 300  # a section's, an item's or a level's
+URL_MAX = 500
+MISSING_CODES_MAX = 500  # the codes listed in "missing", joined by commas (cut, not refused)
+YEAR_MIN, YEAR_MAX = 1900, 2100
 CONFIDENCES = (Item.Confidence.SINGLE_SOURCE, Item.Confidence.INFERRED, Item.Confidence.CONFIRMED)
 
 
@@ -124,7 +132,7 @@ class _Checker:
     def sources(self, data, where):
         sources = data.get("sources") or []
         if not isinstance(sources, list) or not all(
-            isinstance(url, str) and url.startswith(("https://", "http://")) and len(url) <= 500
+            isinstance(url, str) and url.startswith(("https://", "http://")) and len(url) <= URL_MAX
             for url in sources
         ):
             self.fail(_("%(where)s: “sources” must be a list of web addresses."), where=where)
@@ -134,7 +142,8 @@ class _Checker:
 def _head(checker, data):
     head = _("framework")
     framework = {}
-    for key, max_length in (("slug", 80), ("version", 20), ("title", 200), ("source_url", 500)):
+    limits = {"slug": SLUG_MAX, "version": VERSION_MAX, "title": FRAMEWORK_TITLE_MAX, "source_url": URL_MAX}
+    for key, max_length in limits.items():
         try:
             framework[key] = checker.text(data, key, head, max_length=max_length)
         except _Problems:
@@ -142,14 +151,15 @@ def _head(checker, data):
     try:
         framework["description"] = checker.text(data, "description", head, multiline=True)
         framework["short_title"] = (
-            checker.text(data, "short_title", head, required=False, max_length=40) or framework["title"][:40]
+            checker.text(data, "short_title", head, required=False, max_length=SHORT_TITLE_MAX)
+            or framework["title"][:SHORT_TITLE_MAX]
         )
     except _Problems:
         pass
     if framework["source_url"] and not framework["source_url"].startswith(("https://", "http://")):
         checker.problems.append(_("“source_url” must be a web address."))
     year = data.get("year")
-    if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2100:
+    if not isinstance(year, int) or isinstance(year, bool) or not YEAR_MIN <= year <= YEAR_MAX:
         checker.problems.append(_("“year” must be a year, such as 2026."))
     framework["year"] = year
     complete = data.get("complete", True)
@@ -161,7 +171,7 @@ def _head(checker, data):
     except _Problems:
         missing = []
     framework["missing"] = missing
-    framework["missing_codes"] = ",".join(missing)[:500]
+    framework["missing_codes"] = ",".join(missing)[:MISSING_CODES_MAX]
     return framework
 
 

@@ -4,6 +4,10 @@ Moderatable content has `hidden_at` and `hidden_reason` (core.models.Moderatable
 `is_visible_to(user)`, and an author (`created_by`), who is told of every decision by email.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +17,13 @@ from core.emails import email_send
 
 from .models import ModerationDecision, Report
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from core.models import Moderatable
+
+# Moderated content, whatever its model: a service returns the object it was given.
+ContentT = TypeVar("ContentT", bound="Moderatable")
+
 # The models that can be reported, by "app_label.model".
 MODERATED = {"actors.organization"}
 
@@ -21,7 +32,7 @@ class ModerationError(Exception):
     """A refused moderation action; the message is shown as is."""
 
 
-def moderated_content_type(app_label, model):
+def moderated_content_type(app_label: str, model: str) -> ContentType | None:
     if f"{app_label}.{model}" not in MODERATED:
         return None
     try:
@@ -31,7 +42,7 @@ def moderated_content_type(app_label, model):
 
 
 @transaction.atomic
-def report_create(*, content, reporter, reason, comment=""):
+def report_create(*, content: Moderatable, reporter: User, reason: str, comment: str = "") -> Report:
     if reason not in Report.Reason.values:
         raise ModerationError(_("Choose a reason."))
     if reason == Report.Reason.OTHER and not comment.strip():
@@ -50,7 +61,7 @@ def report_create(*, content, reporter, reason, comment=""):
     )
 
 
-def _notify_author(content, *, hidden, reason, site_url):
+def _notify_author(content: Moderatable, *, hidden: bool, reason: str, site_url: str) -> None:
     author = getattr(content, "created_by", None)
     if author is None:
         return
@@ -66,7 +77,7 @@ def _notify_author(content, *, hidden, reason, site_url):
     )
 
 
-def _close_reports(content, moderator, status):
+def _close_reports(content: Moderatable, moderator: User, status: str) -> None:
     Report.objects.filter(
         content_type=ContentType.objects.get_for_model(content),
         object_id=content.pk,
@@ -75,7 +86,7 @@ def _close_reports(content, moderator, status):
 
 
 @transaction.atomic
-def content_hide(*, content, moderator, reason, site_url=""):
+def content_hide(*, content: ContentT, moderator: User, reason: str, site_url: str = "") -> ContentT:
     reason = reason.strip()
     if not reason:
         raise ModerationError(_("Give the reason for hiding this content: its author will read it."))
@@ -97,7 +108,7 @@ def content_hide(*, content, moderator, reason, site_url=""):
 
 
 @transaction.atomic
-def content_restore(*, content, moderator, reason, site_url=""):
+def content_restore(*, content: ContentT, moderator: User, reason: str, site_url: str = "") -> ContentT:
     reason = reason.strip()
     if not reason:
         raise ModerationError(_("Give the reason for restoring this content: its author will read it."))
@@ -118,5 +129,5 @@ def content_restore(*, content, moderator, reason, site_url=""):
 
 
 @transaction.atomic
-def reports_dismiss(*, content, moderator):
+def reports_dismiss(*, content: Moderatable, moderator: User) -> None:
     _close_reports(content, moderator, Report.Status.DISMISSED)

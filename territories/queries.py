@@ -1,7 +1,12 @@
 """Reads for territories that need care: search, sorted lists, map layers."""
 
+from __future__ import annotations
+
 import json
 import re
+import sys
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
@@ -10,9 +15,14 @@ from django.urls import reverse
 from .models import Commune, CommuneWord, Department, ImportRun, PostalCode, Region, full_name
 from .normalize import query_variants
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
 CODE_PREFIX = re.compile(r"^(?:\d{1,5}|2[ab]\d{0,3})$", re.IGNORECASE)
 DEPARTMENT_CODE = re.compile(r"^(?:\d{2}|2[ab]|97\d)$", re.IGNORECASE)
-MAX_QUERY_LENGTH = 100
+MAX_QUERY_LENGTH = 100  # a typed query is cut to this: longer than any commune's name
+# How long data_version() is remembered: an import shows within a minute.
+DATA_VERSION_CACHE_SECONDS = 60
 
 # Sort keys offered on lists of communes: the URL value -> ordering.
 COMMUNE_SORTS = {
@@ -30,10 +40,10 @@ DEFAULT_COMMUNE_SORT = "nom"
 LIST_DEFERRED = ("outline", "town_hall_address", "department__outline", "department__bbox")
 
 
-def prefix(field, value):
+def prefix(field: str, value: str) -> Q:
     """`field` starts with `value`, as a range that every database serves from an index
     (SQLite does not use an index for LIKE 'x%')."""
-    if not value or ord(value[-1]) >= 0x10FFFF:
+    if not value or ord(value[-1]) >= sys.maxunicode:  # the last character has no next one
         return Q(**{f"{field}__startswith": value})
     following = value[:-1] + chr(ord(value[-1]) + 1)
     return Q(**{f"{field}__gte": value, f"{field}__lt": following})
@@ -42,12 +52,12 @@ def prefix(field, value):
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def clean_query(text, max_length=MAX_QUERY_LENGTH):
+def clean_query(text: str | None, max_length: int = MAX_QUERY_LENGTH) -> str:
     """A typed query without control characters (PostgreSQL refuses NUL), trimmed."""
     return CONTROL_CHARACTERS.sub(" ", text or "").strip()[:max_length]
 
 
-def with_postal_codes(queryset):
+def with_postal_codes(queryset: QuerySet[Commune]) -> QuerySet[Commune]:
     """Prefetch what Commune.all_postal_codes() reads (two or three queries in all)."""
     return queryset.prefetch_related(
         "postal_codes",
@@ -58,7 +68,7 @@ def with_postal_codes(queryset):
     )
 
 
-def search_communes(query):
+def search_communes(query: str | None) -> QuerySet[Commune]:
     """Active communes matching a name, a postal code or an INSEE code, best first.
 
     Names ignore case, accents, hyphens, apostrophes and ligatures and
@@ -125,35 +135,35 @@ def search_communes(query):
     )
 
 
-def sorted_communes(queryset, sort):
+def sorted_communes(queryset: QuerySet[Commune], sort: str | None) -> tuple[QuerySet[Commune], str]:
     """Apply a whitelisted sort; return (queryset, the sort applied)."""
     if sort not in COMMUNE_SORTS:
         sort = DEFAULT_COMMUNE_SORT
     return queryset.order_by(*COMMUNE_SORTS[sort]), sort
 
 
-def data_version():
+def data_version() -> str:
     """Changes with every import: a cache key and ETag for derived data."""
     version = cache.get("territories:data-version")
     if version is None:
         last = ImportRun.objects.order_by("-finished_at").values_list("pk", "finished_at").first()
         version = f"{last[0]}-{last[1].timestamp():.0f}" if last else "empty"
-        cache.set("territories:data-version", version, 60)
+        cache.set("territories:data-version", version, DATA_VERSION_CACHE_SECONDS)
     return version
 
 
-def _feature_collection(features):
+def _feature_collection(features: Iterable[str]) -> str:
     return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
 
 
-def _feature(geometry, properties):
+def _feature(geometry: str, properties: dict[str, Any]) -> str:
     return '{"type":"Feature","properties":%s,"geometry":%s}' % (
         json.dumps(properties, ensure_ascii=False),
         geometry,
     )
 
 
-def department_outlines_geojson():
+def department_outlines_geojson() -> str:
     rows = Department.objects.exclude(outline="").select_related("region").order_by("code")
     return _feature_collection(
         _feature(
@@ -170,7 +180,7 @@ def department_outlines_geojson():
     )
 
 
-def region_outlines_geojson():
+def region_outlines_geojson() -> str:
     rows = Region.objects.exclude(outline="").order_by("code")
     return _feature_collection(
         _feature(
@@ -181,7 +191,7 @@ def region_outlines_geojson():
     )
 
 
-def department_communes_geojson(department):
+def department_communes_geojson(department: Department) -> str:
     rows = (
         Commune.objects.active()
         .filter(department=department, latitude__isnull=False)
