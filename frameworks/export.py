@@ -97,49 +97,51 @@ def _item_key(item: dict[str, Any]) -> tuple[str, str]:
     return (item.get("title", ""), item.get("summary", ""))
 
 
-def data_diff(old: dict, new: dict) -> dict:
-    """What changed from `old` to `new` (two mappings in the files' format)."""
-    old_items = {str(item.get("code")): item for item in old.get("items") or [] if isinstance(item, dict)}
-    new_items = {str(item.get("code")): item for item in new.get("items") or [] if isinstance(item, dict)}
-    reworded, themes, levels, moved, confidence = [], [], [], [], []
+def _items_by_code(data: dict) -> dict:
+    return {str(item.get("code")): item for item in data.get("items") or [] if isinstance(item, dict)}
+
+
+def _changed(before: dict, item: dict, key: str, default: object) -> tuple | None:
+    """(old, new) when the item's `key` changed, else None."""
+    old, new = before.get(key) or default, item.get(key) or default
+    return (old, new) if old != new else None
+
+
+def _theme_change(before: dict, item: dict) -> dict | None:
+    old, new = set(before.get("themes") or []), set(item.get("themes") or [])
+    if old == new:
+        return None
+    return {
+        "added": [THEMES.get(theme, theme) for theme in sorted(new - old)],
+        "removed": [THEMES.get(theme, theme) for theme in sorted(old - new)],
+    }
+
+
+def _item_changes(old_items: dict, new_items: dict) -> dict:
+    """The changes of the items present in both versions, by kind of change."""
+    changes = {"reworded": [], "themes": [], "levels": [], "moved": [], "confidence": []}
     for code, item in new_items.items():
         before = old_items.get(code)
         if before is None:
             continue
         if _item_key(before) != _item_key(item):
-            reworded.append({"code": code, "old": before, "new": item})
-        old_themes, new_themes = set(before.get("themes") or []), set(item.get("themes") or [])
-        if old_themes != new_themes:
-            themes.append(
-                {
-                    "code": code,
-                    "item": item,
-                    "added": [THEMES.get(theme, theme) for theme in sorted(new_themes - old_themes)],
-                    "removed": [THEMES.get(theme, theme) for theme in sorted(old_themes - new_themes)],
-                }
-            )
-        if (before.get("levels") or []) != (item.get("levels") or []):
-            levels.append(
-                {
-                    "code": code,
-                    "item": item,
-                    "old": before.get("levels") or [],
-                    "new": item.get("levels") or [],
-                }
-            )
-        if before.get("section") != item.get("section"):
-            moved.append(
-                {"code": code, "item": item, "old": before.get("section"), "new": item.get("section")}
-            )
-        if (before.get("confidence") or "confirmed") != (item.get("confidence") or "confirmed"):
-            confidence.append(
-                {
-                    "code": code,
-                    "item": item,
-                    "old": before.get("confidence") or "confirmed",
-                    "new": item.get("confidence") or "confirmed",
-                }
-            )
+            changes["reworded"].append({"code": code, "old": before, "new": item})
+        if themes := _theme_change(before, item):
+            changes["themes"].append({"code": code, "item": item, **themes})
+        for kind, key, default in (
+            ("levels", "levels", []),
+            ("moved", "section", None),
+            ("confidence", "confidence", "confirmed"),
+        ):
+            if changed := _changed(before, item, key, default):
+                changes[kind].append({"code": code, "item": item, "old": changed[0], "new": changed[1]})
+    return changes
+
+
+def data_diff(old: dict, new: dict) -> dict:
+    """What changed from `old` to `new` (two mappings in the files' format)."""
+    old_items, new_items = _items_by_code(old), _items_by_code(new)
+    changes = _item_changes(old_items, new_items)
     head = [
         {"key": key, "label": label, "old": old.get(key), "new": new.get(key)}
         for key, label in HEAD_LABELS.items()
@@ -148,13 +150,7 @@ def data_diff(old: dict, new: dict) -> dict:
     return {
         "added": [item for code, item in new_items.items() if code not in old_items],
         "removed": [item for code, item in old_items.items() if code not in new_items],
-        "reworded": reworded,
-        "themes": themes,
-        "levels": levels,
-        "moved": moved,
-        "confidence": confidence,
+        **changes,
         "head": head,
-        "is_empty": not (
-            set(old_items) ^ set(new_items) or reworded or themes or levels or moved or confidence or head
-        ),
+        "is_empty": not (set(old_items) ^ set(new_items) or any(changes.values()) or head),
     }

@@ -246,6 +246,23 @@ def _sections(checker, data):
     return parsed
 
 
+def _maps_to(checker, item, where, base_items):
+    """The national codes a local item stands for, each an item of the national version."""
+    maps_to = checker.codes(item, "maps_to", where)
+    unknown = [code for code in maps_to if code not in base_items]
+    if unknown:
+        checker.fail(
+            ngettext(
+                "%(where)s: the national framework has no item %(codes)s.",
+                "%(where)s: the national framework has no items %(codes)s.",
+                len(unknown),
+            ),
+            where=where,
+            codes=", ".join(unknown),
+        )
+    return sorted(set(maps_to))
+
+
 def _items(checker, data, section_codes, default_levels, base_items):
     seen = set()
     themes = checker.context.themes
@@ -282,22 +299,10 @@ def _items(checker, data, section_codes, default_levels, base_items):
             "confidence": str(confidence),
             "sources": checker.sources(item, where),
         }
-        maps_to = checker.codes(item, "maps_to", where)
-        if maps_to and base_items is None:
-            checker.fail(_("%(where)s: “maps_to” is only for the items of a local version."), where=where)
-        unknown = [code for code in maps_to if base_items is not None and code not in base_items]
-        if unknown:
-            checker.fail(
-                ngettext(
-                    "%(where)s: the national framework has no item %(codes)s.",
-                    "%(where)s: the national framework has no items %(codes)s.",
-                    len(unknown),
-                ),
-                where=where,
-                codes=", ".join(unknown),
-            )
         if base_items is not None:
-            parsed["maps_to"] = sorted(set(maps_to))
+            parsed["maps_to"] = _maps_to(checker, item, where, base_items)
+        elif item.get("maps_to"):
+            checker.fail(_("%(where)s: “maps_to” is only for the items of a local version."), where=where)
         return parsed
 
     items = data.get("items") or []

@@ -80,30 +80,37 @@ def search_communes(query: str | None) -> QuerySet[Commune]:
     if not query:
         return communes.none()
     if CODE_PREFIX.match(query):
-        code = query.upper()
-        by_postal_code = PostalCode.objects.filter(prefix("code", code)).order_by().values("commune")
-        # A city divided into arrondissements (Paris, Lyon, Marseille) has the
-        # postal codes of its arrondissements.
-        cities = (
-            Commune.objects.filter(pk__in=by_postal_code, parent__isnull=False).order_by().values("parent")
-        )
-        by_code = Commune.objects.filter(prefix("code", code)).order_by().values("pk")
-        # One IN over a UNION of three index lookups: an OR of the three would make
-        # PostgreSQL scan the whole commune table.
-        matches = Q(pk__in=by_code.union(by_postal_code, cities))
-        exact_postal = PostalCode.objects.filter(code=code).values("commune")
-        rank = Case(
-            When(code=code, then=Value(0)),
-            When(pk__in=exact_postal, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-        return (
-            communes.filter(matches)
-            .annotate(rank=rank)
-            .order_by("rank", F("population").desc(nulls_last=True), "code")
-        )
+        return _search_by_code(communes, query.upper())
+    return _search_by_name(communes, query)
 
+
+def _search_by_code(communes: QuerySet[Commune], code: str) -> QuerySet[Commune]:
+    """Communes whose INSEE or postal code starts with `code`; exact codes first."""
+    by_postal_code = PostalCode.objects.filter(prefix("code", code)).order_by().values("commune")
+    # A city divided into arrondissements (Paris, Lyon, Marseille) has the
+    # postal codes of its arrondissements.
+    cities = Commune.objects.filter(pk__in=by_postal_code, parent__isnull=False).order_by().values("parent")
+    by_code = Commune.objects.filter(prefix("code", code)).order_by().values("pk")
+    # One IN over a UNION of three index lookups: an OR of the three would make
+    # PostgreSQL scan the whole commune table.
+    matches = Q(pk__in=by_code.union(by_postal_code, cities))
+    exact_postal = PostalCode.objects.filter(code=code).values("commune")
+    rank = Case(
+        When(code=code, then=Value(0)),
+        When(pk__in=exact_postal, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return (
+        communes.filter(matches)
+        .annotate(rank=rank)
+        .order_by("rank", F("population").desc(nulls_last=True), "code")
+    )
+
+
+def _search_by_name(communes: QuerySet[Commune], query: str) -> QuerySet[Commune]:
+    """Communes whose name matches one of the query's spellings, narrowed by a trailing
+    department code; exact names first, then names that start with the query."""
     variants = query_variants(query)
     words = variants[0].split(" ") if variants else []
     department = None

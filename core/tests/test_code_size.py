@@ -29,10 +29,6 @@ KNOWN_OVERSIZE = {
     "campaigns/queries.py:campaign_export_rows",
     "campaigns/services.py",
     "campaigns/views.py",
-    "frameworks/export.py:data_diff",
-    "frameworks/validation.py:_items",
-    # Not part of the importer's split; its section comments name its parts.
-    "territories/queries.py:search_communes",
 }
 
 
