@@ -259,20 +259,25 @@ def draft_open_local(*, national: Framework, group: Organization, user: User) ->
     )
 
 
+def _locked(draft: FrameworkDraft, revision: int) -> FrameworkDraft:
+    """The draft, locked until the transaction ends, if still open and at `revision`.
+    (Only the draft's row: PostgreSQL refuses FOR UPDATE across the nullable editor join.)"""
+    current = (
+        FrameworkDraft.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=draft.pk)
+    )
+    if current.published_at is not None:
+        raise DraftError(_("This draft has been published already."))
+    if current.revision != revision:
+        raise DraftConflict(current)
+    return current
+
+
 def draft_change(
     *, draft: FrameworkDraft, revision: int, user: User, change: str, edit: Callable[[dict], None]
 ) -> FrameworkDraft:
     """Apply `edit` to the draft's content, unless it changed since `revision`."""
     with transaction.atomic():
-        current = (
-            FrameworkDraft.objects.select_for_update(of=("self",))
-            .select_related("updated_by")
-            .get(pk=draft.pk)
-        )
-        if current.published_at is not None:
-            raise DraftError(_("This draft has been published already."))
-        if current.revision != revision:
-            raise DraftConflict(current)
+        current = _locked(draft, revision)
         data = copy.deepcopy(current.data)
         edit(data)
         current.data = data
@@ -297,15 +302,7 @@ def draft_publish(*, draft: FrameworkDraft, revision: int, user: User) -> Framew
     """Publish the draft: a new version becomes current, or the same version is corrected
     in place within the loader's rules. FrameworksLoadError lists what is refused."""
     with transaction.atomic():
-        current = (
-            FrameworkDraft.objects.select_for_update(of=("self",))
-            .select_related("updated_by")
-            .get(pk=draft.pk)
-        )
-        if current.published_at is not None:
-            raise DraftError(_("This draft has been published already."))
-        if current.revision != revision:
-            raise DraftConflict(current)
+        current = _locked(draft, revision)
         checked = parse_data(current.data, context=database_context())
         existing = Framework.objects.filter(slug=checked["slug"], version=checked["version"]).first()
         if existing is not None and not existing.is_current:
