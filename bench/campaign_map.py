@@ -171,7 +171,8 @@ def read_body(response):
 def describe(campaign):
     from django.db.models import Count
 
-    from campaigns.models import Commitment, CommitmentItem, Target
+    from campaigns.models import Target
+    from commitments.models import Commitment, CommitmentItem
 
     by_status = dict(
         Target.objects.filter(campaign=campaign).values_list("status").annotate(n=Count("pk")).order_by()
@@ -201,7 +202,7 @@ def biggest_department(campaign):
 def frequent_item(campaign):
     from django.db.models import Count
 
-    from campaigns.models import CommitmentItem
+    from commitments.models import CommitmentItem
 
     row = (
         CommitmentItem.objects.filter(commitment__target__campaign=campaign)

@@ -39,8 +39,8 @@ def main():
     from django.utils import translation
 
     from campaigns import queries, services
-    from campaigns.models import Commitment
     from campaigns.pdf import html_to_pdf
+    from commitments.models import Commitment
 
     print_context("PDF documents of campaigns (WeasyPrint)", url)
     translation.activate("fr")

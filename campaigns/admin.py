@@ -1,16 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import (
-    Campaign,
-    CandidateList,
-    Commitment,
-    CommitmentItem,
-    ImportJob,
-    MandateCommitment,
-    Step,
-    Target,
-)
+from .models import Campaign, CandidateList, ImportJob, Step, Target
 
 
 @admin.register(Campaign)
@@ -36,31 +27,10 @@ class TargetAdmin(SimpleHistoryAdmin):
     inlines = [CandidateListInline]
 
 
-class CommitmentItemInline(admin.TabularInline):
-    model = CommitmentItem
-    extra = 0
-    raw_id_fields = ["item", "level"]
-
-
-@admin.register(Commitment)
-class CommitmentAdmin(SimpleHistoryAdmin):
-    list_display = ["signatory_name", "framework", "target", "channel", "signed_on", "withdrawn_at"]
-    list_filter = ["channel", "framework"]
-    search_fields = ["signatory_name", "target__commune__name"]
-    raw_id_fields = ["target", "candidate_list", "created_by"]
-    inlines = [CommitmentItemInline]
-
-
 @admin.register(Step)
 class StepAdmin(admin.ModelAdmin):
     list_display = ["target", "kind", "date"]
     raw_id_fields = ["target", "candidate_list", "created_by"]
-
-
-@admin.register(MandateCommitment)
-class MandateCommitmentAdmin(SimpleHistoryAdmin):
-    list_display = ["commune", "campaign", "start_year", "end_year"]
-    raw_id_fields = ["commune", "commitment"]
 
 
 @admin.register(ImportJob)

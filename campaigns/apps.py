@@ -19,8 +19,3 @@ class CampaignsConfig(AppConfig):
             "campaigns/includes/commune_panel.html",
             lambda commune, request: queries.commune_campaigns(commune),
         )
-        panels.register(
-            "framework_item",
-            "campaigns/includes/item_panel.html",
-            lambda item, request: queries.item_commitments(item, page=request.GET.get("page")),
-        )

@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from actors.forms import CommuneField
 from actors.models import Organization
+from commitments.models import SCAN_MAX_BYTES, SCAN_TYPES
 from core.uploads import UploadValidator
 from frameworks.models import Framework, Level
 
 from .kinds import KINDS
-from .models import SCAN_MAX_BYTES, SCAN_TYPES, Campaign, Step
+from .models import Campaign, Step
 
 
 class DateInput(forms.DateInput):

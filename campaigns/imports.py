@@ -36,11 +36,13 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from simple_history.utils import bulk_update_with_history
 
+from commitments import domain
+from commitments.models import Commitment, CommitmentItem, MandateCommitment
 from frameworks.models import Item
 from territories.models import ARTICLES, Commune, Department, full_name
 from territories.normalize import normalize, words
 
-from .models import Campaign, CandidateList, Commitment, CommitmentItem, MandateCommitment, Target
+from .models import Campaign, CandidateList, Target
 
 logger = logging.getLogger(__name__)
 
@@ -486,11 +488,12 @@ class _Campaign:
             )
         )
 
-    def list_of(self, commune_pk, name):
+    def list_of(self, commune_pk, key):
+        """The commune's list of this folded name (_Row.list_key)."""
         target = self.targets.get(commune_pk)
         if target is None:
             return None
-        return self.lists[target.pk].get(_fold(name))
+        return self.lists[target.pk].get(key)
 
     def elected_list(self, commune_pk):
         target = self.targets.get(commune_pk)
@@ -540,6 +543,7 @@ class _Row:
     outcome: RowOutcome
     commune: _Commune | None = None
     list_name: str = ""
+    list_key: str = ""  # the name folded (_fold), as lists are matched
     head_name: str = ""
     email: str = ""
     label: str = ""
@@ -720,6 +724,7 @@ class _Validator:
             if len(value) > MAX_LENGTHS[column]:
                 outcome.error(column, gettext("At most %(max)s characters.") % {"max": MAX_LENGTHS[column]})
         row.list_name = _text(values, "liste")[: MAX_LENGTHS["liste"]]
+        row.list_key = _fold(row.list_name)
         row.head_name = _text(values, "tete_de_liste")[: MAX_LENGTHS["tete_de_liste"]]
         row.email = _text(values, "email")
         row.label = _text(values, "etiquette")[: MAX_LENGTHS["etiquette"]]
@@ -861,7 +866,7 @@ def _cross_checks(rows, campaign, state):
         outcome, commune = row.outcome, row.commune
         if commune is None:
             continue
-        list_key = _fold(row.list_name) if has_lists else None
+        list_key = row.list_key if has_lists else None
         if row.framework_id is not None:
             key = (commune.pk, list_key, row.framework_id)
             if key in seen:
@@ -903,17 +908,18 @@ def _cross_checks(rows, campaign, state):
 
 
 def _list_changes(row, candidate_list):
-    """The fields of an existing list that the row changes."""
-    changes = {}
-    if candidate_list.head_name != row.head_name:
-        changes["head_name"] = row.head_name
-    if row.email and candidate_list.email != row.email:
-        changes["email"] = row.email
-    if row.label and candidate_list.political_label != row.label:
-        changes["political_label"] = row.label
-    if row.elected and not candidate_list.is_elected:
-        changes["is_elected"] = True
-    return changes
+    """The fields of an existing list that the row changes (a file completes a list:
+    commitments.domain.list_change)."""
+    current = (
+        candidate_list.head_name,
+        candidate_list.email,
+        candidate_list.political_label,
+        candidate_list.is_elected,
+    )
+    wanted = (row.head_name, row.email, row.label, row.elected)
+    if wanted == current:  # the usual case of a file imported again: nothing to ask the rule
+        return {}
+    return domain.list_change(domain.ListState(*current), domain.ListState(*wanted), completes=True)
 
 
 def _actions(rows, campaign, state):
@@ -921,7 +927,7 @@ def _actions(rows, campaign, state):
     for row in rows:
         if row.outcome.errors:
             continue
-        candidate_list = state.list_of(row.commune.pk, row.list_name) if has_lists else None
+        candidate_list = state.list_of(row.commune.pk, row.list_key) if has_lists else None
         if has_lists and candidate_list is None:
             row.outcome.action = CREATE
             continue
@@ -1155,6 +1161,7 @@ class _Writer:
         self.now = timezone.now()
         self.bulk = _Bulk(user, self.now)
         self.touched_targets = {}
+        self.status = domain.target_status(active_commitment=True)
 
     def write(self, rows, progress):
         total = len(rows)
@@ -1164,14 +1171,13 @@ class _Writer:
             self.write_chunk(chunk)
             if progress:
                 progress(min((index + 1) * WRITE_CHUNK, total), total)
-        # Every touched target now has an active commitment: the status target_refresh gives.
-        stale = [
-            pk for pk, target in self.touched_targets.items() if target.status != Target.Status.COMMITTED
-        ]
+        # Every touched target now has an active commitment: its status follows (as
+        # campaigns.services.target_refresh says, by the same rule).
+        stale = [pk for pk, target in self.touched_targets.items() if target.status != self.status]
         for chunk in _chunks(stale, 500):
             targets = list(Target.objects.filter(pk__in=chunk))
             for target in targets:
-                target.status = Target.Status.COMMITTED
+                target.status = self.status
             bulk_update_with_history(
                 targets, Target, ["status"], default_user=self.user, default_date=self.now
             )
@@ -1188,10 +1194,10 @@ class _Writer:
         ids = self.bulk.create(
             Target,
             ("campaign_id", "commune_id", "group_id", "status", "created_by_id", "created_at"),
-            [(campaign.pk, pk, group_id, Target.Status.COMMITTED, user_id, self.now) for pk in new_communes],
+            [(campaign.pk, pk, group_id, self.status, user_id, self.now) for pk in new_communes],
         )
         for commune_pk, pk in zip(new_communes, ids, strict=True):
-            state.targets[commune_pk] = _TargetRef(pk, Target.Status.COMMITTED)
+            state.targets[commune_pk] = _TargetRef(pk, self.status)
         for row in rows:
             target = state.targets[row.commune.pk]
             self.touched_targets[target.pk] = target
@@ -1202,7 +1208,7 @@ class _Writer:
             new_lists, changed_lists = {}, {}
             for position, row in enumerate(rows):
                 target = state.targets[row.commune.pk]
-                key = (target.pk, _fold(row.list_name))
+                key = (target.pk, row.list_key)
                 candidate_list = new_lists.get(key) or state.lists[target.pk].get(key[1])
                 if candidate_list is None:
                     candidate_list = _ListRef(
@@ -1297,52 +1303,56 @@ class _Writer:
         for (commitment_pk, item_id), pk in zip(new_items, ids, strict=True):
             state.commitment_items[commitment_pk][item_id] = (pk, commitment_pk, item_id, None, "")
 
-        # The elected list's commitments (from the file or not) become the commune's for the
-        # mandate, as campaigns.services.mark_elected does.
-        elected = {}
+        # The commune's commitments for the mandate that these bulletins call for: all the
+        # elected list's (from the file or not), the municipality's where its signature is
+        # the mandate's; by the rules campaigns.services applies (commitments.domain).
+        # Bulletin(commitment, commune, list, list elected, by deliberation), positional:
+        # one per row, made as cheaply as can be.
+        bulletins, expanded = [], set()
+        deliberation, channels = Commitment.Channel.DELIBERATION, state.channels
         for row, candidate_list in zip(rows, row_lists, strict=True):
-            if candidate_list is not None and candidate_list.is_elected:
-                elected[candidate_list.pk] = row.commune.pk
-        mandates = []
-        if campaign.kind_spec.signature_is_mandate:
-            # The municipality's bulletin is the commune's commitment at once, as in
-            # campaigns.services._commitment_create.
-            for row, candidate_list in zip(rows, row_lists, strict=True):
-                if candidate_list is not None:
-                    continue
-                target = state.targets[row.commune.pk]
-                commitment_pk = state.commitments[(target.pk, None, row.framework_id)]
-                if commitment_pk not in state.mandates:
-                    state.mandates.add(commitment_pk)
-                    mandates.append(
-                        (
-                            row.commune.pk,
-                            campaign.pk,
-                            commitment_pk,
-                            campaign.mandate_start,
-                            campaign.mandate_end,
-                            self.now,
+            commune_pk = row.commune.pk
+            if candidate_list is None:
+                key = (state.targets[commune_pk].pk, None, row.framework_id)
+                pk = state.commitments[key]
+                bulletins.append(
+                    domain.Bulletin(pk, commune_pk, None, False, channels.get(pk) == deliberation)
+                )
+            elif not candidate_list.is_elected:
+                key = (state.targets[commune_pk].pk, candidate_list.pk, row.framework_id)
+                pk = state.commitments[key]
+                bulletins.append(
+                    domain.Bulletin(
+                        pk, commune_pk, candidate_list.pk, False, channels.get(pk) == deliberation
+                    )
+                )
+            elif candidate_list.pk not in expanded:
+                expanded.add(candidate_list.pk)
+                for pk in state.list_commitments.get(candidate_list.pk, ()):
+                    bulletins.append(
+                        domain.Bulletin(
+                            pk, commune_pk, candidate_list.pk, True, channels.get(pk) == deliberation
                         )
                     )
-        for list_pk, commune_pk in elected.items():
-            for commitment_pk in state.list_commitments.get(list_pk, ()):
-                if commitment_pk not in state.mandates:
-                    state.mandates.add(commitment_pk)
-                    mandates.append(
-                        (
-                            commune_pk,
-                            campaign.pk,
-                            commitment_pk,
-                            campaign.mandate_start,
-                            campaign.mandate_end,
-                            self.now,
-                        )
-                    )
+        plan = domain.mandate_plan(
+            bulletins,
+            mandated=state.mandates,
+            campaign_id=campaign.pk,
+            years=(campaign.mandate_start, campaign.mandate_end),
+            signature_is_mandate=campaign.kind_spec.signature_is_mandate,
+        )
+        if plan.delete:  # only where the database already disagreed with the rules
+            MandateCommitment.objects.filter(commitment_id__in=plan.delete).delete()
+            state.mandates.difference_update(plan.delete)
         self.bulk.create(
             MandateCommitment,
             ("commune_id", "campaign_id", "commitment_id", "start_year", "end_year", "created_at"),
-            mandates,
+            [
+                (row.commune_id, row.campaign_id, row.commitment_id, row.start_year, row.end_year, self.now)
+                for row in plan.create
+            ],
         )
+        state.mandates.update(row.commitment_id for row in plan.create)
 
 
 # The template ------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Interpellation campaigns: targets (a commune in a campaign), candidate lists, the
-interpellation log, signature invitations, signed commitments (bulletins d'engagement)
-and the commitments of a commune for its mandate."""
+interpellation log, signature invitations and spreadsheet imports. The bulletins signed
+in a campaign, and the communes' commitments for the mandate, are commitments' models."""
 
 from datetime import timedelta
 
@@ -11,15 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from commitments import domain
+from commitments.models import Commitment
 from core.history import tracked_history
-from core.uploads import UploadValidator, random_name
-from frameworks.models import Framework, Item, Level
+from core.uploads import random_name
+from frameworks.models import Framework
 from territories.models import Commune
 
 from .kinds import kind_choices, kind_of
-
-SCAN_TYPES = ["application/pdf", "image/png", "image/jpeg"]
-SCAN_MAX_BYTES = 5 * 1024 * 1024
 
 LETTER_FIELDS = (
     "commune",
@@ -46,14 +45,6 @@ def default_letter():
         "Yours faithfully,\n\n"
         "{groupe}"
     )
-
-
-def scan_upload_to(instance, filename):
-    return random_name("bulletins", filename)
-
-
-def deliberation_upload_to(instance, filename):
-    return random_name("deliberations", filename)
 
 
 class Campaign(models.Model):
@@ -117,11 +108,12 @@ class Target(models.Model):
     """A commune in a campaign, taken on by a local group (or by a coordinator)."""
 
     class Status(models.TextChoices):
-        # The public status, derived from the log and the commitments (services.target_refresh).
-        NOT_INTERPELLATED = "not_interpellated", _("not interpellated")
-        INTERPELLATED = "interpellated", _("interpellated")
-        COMMITTED = "committed", _("committed")
-        REFUSED = "refused", _("refused")
+        # The public status, derived from the log and the commitments (services.target_refresh
+        # and the imports, by commitments.domain.target_status).
+        NOT_INTERPELLATED = domain.NOT_INTERPELLATED, _("not interpellated")
+        INTERPELLATED = domain.INTERPELLATED, _("interpellated")
+        COMMITTED = domain.COMMITTED, _("committed")
+        REFUSED = domain.REFUSED, _("refused")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
     commune = models.ForeignKey(
@@ -220,94 +212,6 @@ class Step(models.Model):
         return f"{self.get_kind_display()} — {self.date}"
 
 
-class Commitment(models.Model):
-    """A signed bulletin d'engagement: a list (or the municipality) commits to items of a framework."""
-
-    class Channel(models.TextChoices):
-        ONLINE = "online", _("signed online")
-        PAPER = "paper", _("paper bulletin")
-        IMPORT = "import", _("imported")
-        DELIBERATION = "deliberation", _("council deliberation")
-
-    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="commitments")
-    candidate_list = models.ForeignKey(
-        CandidateList,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="commitments",
-        verbose_name=_("list"),
-    )
-    framework = models.ForeignKey(
-        Framework, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("framework")
-    )
-    channel = models.CharField(_("how"), max_length=12, choices=Channel.choices)
-    signatory_name = models.CharField(_("signatory"), max_length=150)
-    signatory_role = models.CharField(_("signatory's role"), max_length=150)
-    signed_on = models.DateField(_("signed on"))
-    terms_accepted_at = models.DateTimeField(_("publication terms accepted on"), null=True, blank=True)
-    scan = models.FileField(
-        _("scan of the bulletin"),
-        upload_to=scan_upload_to,
-        blank=True,
-        validators=[UploadValidator(types=SCAN_TYPES, max_bytes=SCAN_MAX_BYTES)],
-    )
-    deliberation_reference = models.CharField(_("deliberation reference"), max_length=100, blank=True)
-    deliberation_file = models.FileField(
-        _("deliberation"),
-        upload_to=deliberation_upload_to,
-        blank=True,
-        validators=[UploadValidator(types=SCAN_TYPES, max_bytes=SCAN_MAX_BYTES)],
-    )
-    withdrawn_at = models.DateTimeField(_("withdrawn on"), null=True, blank=True)
-    withdrawal_reason = models.CharField(_("reason for withdrawal"), max_length=500, blank=True)
-    withdraw_token_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("recorded on"), default=timezone.now)
-    history = tracked_history(excluded_fields=["withdraw_token_hash"])
-
-    class Meta:
-        verbose_name = _("signed commitment")
-        verbose_name_plural = _("signed commitments")
-        ordering = ["-signed_on", "-created_at"]
-        indexes = [models.Index(fields=["target", "withdrawn_at"], name="commitment_target_active")]
-        constraints = [
-            # One active bulletin per signatory (list) and framework; the municipality's
-            # (no list) are checked by the services, NULLs being distinct in SQL.
-            models.UniqueConstraint(
-                fields=["target", "candidate_list", "framework"],
-                condition=models.Q(withdrawn_at__isnull=True),
-                name="one_active_commitment",
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.signatory_name} — {self.framework.short_title}"
-
-    @property
-    def is_active(self):
-        return self.withdrawn_at is None
-
-
-class CommitmentItem(models.Model):
-    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="items")
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="commitment_items")
-    level = models.ForeignKey(Level, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    comment = models.TextField(_("comment"), max_length=1000, blank=True)
-    history = tracked_history()
-
-    class Meta:
-        verbose_name = _("committed item")
-        verbose_name_plural = _("committed items")
-        ordering = ["item__position"]
-        constraints = [models.UniqueConstraint(fields=["commitment", "item"], name="unique_commitment_item")]
-
-    def __str__(self):
-        return str(self.item)
-
-
 class SignatureInvitation(models.Model):
     """An emailed, single-use, expiring link to sign a bulletin without an account."""
 
@@ -342,28 +246,6 @@ class SignatureInvitation(models.Model):
     @property
     def is_usable(self):
         return self.used_at is None and self.cancelled_at is None and self.expires_at > timezone.now()
-
-
-class MandateCommitment(models.Model):
-    """A commune's commitment for the mandate: the elected list's bulletin, or a council
-    deliberation. Followed up during the mandate by a later app."""
-
-    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="mandate_commitments")
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="mandate_commitments")
-    commitment = models.OneToOneField(Commitment, on_delete=models.CASCADE, related_name="mandate")
-    start_year = models.PositiveSmallIntegerField(_("from"))
-    end_year = models.PositiveSmallIntegerField(_("to"))
-    created_at = models.DateTimeField(default=timezone.now)
-    history = tracked_history()
-
-    class Meta:
-        verbose_name = _("commitment for the mandate")
-        verbose_name_plural = _("commitments for the mandate")
-        ordering = ["-start_year"]
-        indexes = [models.Index(fields=["commune", "start_year"], name="mandate_commune")]
-
-    def __str__(self):
-        return f"{self.commune} {self.start_year}–{self.end_year}"
 
 
 def import_upload_to(instance, filename):

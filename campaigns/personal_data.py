@@ -1,13 +1,13 @@
 """What campaigns stores about a user: the campaigns they created, the communes they took
-on, the steps they logged, the bulletins they recorded, the signature invitations they
-sent and the spreadsheets they imported.
+on, the steps they logged, the signature invitations they sent and the spreadsheets they
+imported. (The bulletins they recorded are commitments'.)
 
 All of it stays after the account goes, shown as by "compte supprimé" (the foreign keys
 are set to null): it is the campaign's record, not the person's."""
 
 from core.personal_data import PersonalData, when
 
-from .models import Campaign, Commitment, ImportJob, SignatureInvitation, Step, Target
+from .models import Campaign, ImportJob, SignatureInvitation, Step, Target
 
 
 def _where(target):
@@ -33,17 +33,6 @@ def export(user):
                 "created_at": when(step.created_at),
             }
             for step in Step.objects.filter(created_by=user).select_related(
-                "target__campaign", "target__commune"
-            )
-        ],
-        "commitments_recorded": [
-            {
-                **_where(commitment.target),
-                "channel": commitment.channel,
-                "signatory": commitment.signatory_name,
-                "created_at": when(commitment.created_at),
-            }
-            for commitment in Commitment.objects.filter(created_by=user).select_related(
                 "target__campaign", "target__commune"
             )
         ],
@@ -78,7 +67,6 @@ PERSONAL_DATA = PersonalData(
         "campaigns.Campaign.created_by",
         "campaigns.Target.created_by",
         "campaigns.Step.created_by",
-        "campaigns.Commitment.created_by",
         "campaigns.SignatureInvitation.sent_by",
         "campaigns.ImportJob.created_by",
     ),

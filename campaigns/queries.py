@@ -1,32 +1,44 @@
-"""Reads of campaigns: public pages, map data, counts, exports, the commune and item pages."""
+"""Reads of campaigns: public pages, map data, counts, exports, the commune page's panel.
+(The item page's panel and a commune's commitments for the mandate are commitments.queries.)"""
+
+from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
-from django.core.paginator import Paginator
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
+from commitments.models import Commitment, CommitmentItem
+from commitments.queries import commune_mandates
 from frameworks.queries import framework_with_local_versions, item_equivalents
 from territories.models import full_name
 from territories.normalize import normalize
 from territories.queries import prefix
 
-from .models import Campaign, CandidateList, Commitment, CommitmentItem, MandateCommitment, Target
+from .models import Campaign, CandidateList, Target
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from frameworks.models import Framework, Item
+    from territories.models import Commune
 
 STATUS_CODES = {status: index for index, status in enumerate(Target.Status.values)}
 
 
-def campaigns_public():
+def campaigns_public() -> QuerySet[Campaign]:
     return Campaign.objects.annotate(
         target_count=Count("targets", distinct=True),
         committed_count=Count("targets", filter=Q(targets__status=Target.Status.COMMITTED), distinct=True),
     ).order_by("-is_open", "-created_at")
 
 
-def campaign_get(slug):
+def campaign_get(slug: str) -> Campaign | None:
     return Campaign.objects.filter(slug=slug).prefetch_related("frameworks", "organizers").first()
 
 
-def campaign_counts(campaign):
+def campaign_counts(campaign: Campaign) -> dict[str, Any]:
     """Targets by status: in total, per region and per department (one query)."""
     rows = (
         Target.objects.filter(campaign=campaign)
@@ -73,7 +85,15 @@ def campaign_counts(campaign):
     }
 
 
-def campaign_targets(campaign, *, status="", framework=None, item=None, department="", query=""):
+def campaign_targets(
+    campaign: Campaign,
+    *,
+    status: str = "",
+    framework: Framework | None = None,
+    item: Item | None = None,
+    department: str = "",
+    query: str = "",
+) -> QuerySet[Target]:
     targets = (
         Target.objects.filter(campaign=campaign)
         .select_related("campaign", "commune__department", "group")
@@ -98,7 +118,7 @@ def campaign_targets(campaign, *, status="", framework=None, item=None, departme
     return targets.order_by("commune__search_name", "commune__code")
 
 
-def with_public_lists(targets):
+def with_public_lists(targets: QuerySet[Target]) -> QuerySet[Target]:
     """Prefetch what the public list shows: lists and active commitments (2 queries)."""
     return targets.prefetch_related(
         Prefetch("lists", queryset=CandidateList.objects.order_by("name")),
@@ -110,7 +130,7 @@ def with_public_lists(targets):
     )
 
 
-def campaign_map_points(campaign):
+def campaign_map_points(campaign: Campaign) -> list[list[float | int | str]]:
     """[longitude, latitude, status index, INSEE code, name] for every target with a point."""
     rows = (
         Target.objects.filter(campaign=campaign, commune__latitude__isnull=False)
@@ -123,7 +143,7 @@ def campaign_map_points(campaign):
     ]
 
 
-def target_get(campaign, code):
+def target_get(campaign: Campaign, code: str) -> Target | None:
     return (
         Target.objects.filter(campaign=campaign, commune__code=code)
         .select_related("commune__department__region", "commune__epci", "group", "campaign")
@@ -131,7 +151,7 @@ def target_get(campaign, code):
     )
 
 
-def target_public(target):
+def target_public(target: Target) -> dict[str, QuerySet]:
     """Lists with their active and withdrawn commitments and chosen items."""
     commitments = Commitment.objects.select_related("framework", "candidate_list").prefetch_related(
         Prefetch("items", queryset=CommitmentItem.objects.select_related("item__framework", "level"))
@@ -141,7 +161,7 @@ def target_public(target):
     return {"lists": lists, "municipality_commitments": municipality}
 
 
-def target_private(target):
+def target_private(target: Target) -> dict[str, QuerySet]:
     return {
         "steps": target.steps.select_related("candidate_list", "created_by").order_by("-date", "-created_at"),
         "invitations": target.invitations.select_related("candidate_list", "framework").order_by(
@@ -150,7 +170,7 @@ def target_private(target):
     }
 
 
-def commitment_for_document(pk):
+def commitment_for_document(pk: int) -> Commitment | None:
     return (
         Commitment.objects.filter(pk=pk)
         .select_related(
@@ -163,7 +183,7 @@ def commitment_for_document(pk):
     )
 
 
-def commune_campaigns(commune):
+def commune_campaigns(commune: Commune) -> dict[str, QuerySet]:
     """For the commune page: its campaigns, lists, signatories and commitments for the mandate."""
     commitments = (
         Commitment.objects.filter(withdrawn_at__isnull=True)
@@ -181,46 +201,7 @@ def commune_campaigns(commune):
         )
         .order_by("-campaign__created_at")
     )
-    mandates = (
-        MandateCommitment.objects.filter(commune=commune, commitment__withdrawn_at__isnull=True)
-        .select_related("campaign", "commitment__framework__parent", "commitment__candidate_list")
-        .prefetch_related(
-            Prefetch(
-                "commitment__items",
-                queryset=CommitmentItem.objects.select_related("item__framework").prefetch_related(
-                    "item__national_items"
-                ),
-            )
-        )
-        .order_by("-start_year")
-    )
-    return {"campaign_targets": targets, "mandates": mandates}
-
-
-def item_commitments(item, *, page=None, per_page=50):
-    """The communes committed to the item for their mandate, directly or through a local
-    version's item that stands for it, and how many bulletins signed it."""
-    equivalents = item_equivalents(item)
-    committed = MandateCommitment.objects.filter(
-        commitment__items__item__in=equivalents, commitment__withdrawn_at__isnull=True
-    )
-    # One row per commune, even when both its elected list and its council committed.
-    first_of_each_commune = committed.order_by().values("commune").annotate(first=Min("pk")).values("first")
-    mandates = (
-        MandateCommitment.objects.filter(pk__in=first_of_each_commune)
-        .select_related("commune__department", "campaign")
-        .defer(
-            "commune__outline",
-            "commune__town_hall_address",
-            "commune__department__outline",
-            "commune__department__bbox",
-        )
-        .order_by("commune__search_name", "commune__code")
-    )
-    signatures = (
-        Commitment.objects.filter(items__item__in=equivalents, withdrawn_at__isnull=True).distinct().count()
-    )
-    return {"mandates": Paginator(mandates, per_page).get_page(page), "signatures_count": signatures}
+    return {"campaign_targets": targets, "mandates": commune_mandates(commune)}
 
 
 EXPORT_HEADER = [
@@ -243,7 +224,7 @@ EXPORT_HEADER = [
 ]
 
 
-def campaign_export_rows(campaign, **filters):
+def campaign_export_rows(campaign: Campaign, **filters: str | Framework | Item | None) -> Iterator[list[str]]:
     """Public data of a campaign, one row per target, list and signed bulletin (header first).
 
     Plain tuples all the way (no model instances): a campaign of thousands of communes

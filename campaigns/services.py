@@ -5,9 +5,13 @@ Each function checks what it must, writes in one transaction, and either returns
 result or raises CampaignsError with a message for people.
 """
 
+from __future__ import annotations
+
 import logging
 import re
+from collections.abc import Collection, Iterable, Sequence
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -17,6 +21,8 @@ from simple_history.utils import bulk_create_with_history
 
 from actors.models import Membership, Organization
 from actors.queries import group_covers
+from commitments import domain
+from commitments.models import Commitment, CommitmentItem, MandateCommitment
 from core.emails import email_send
 from core.slugs import unique_slug
 from core.tokens import new_token, token_hash
@@ -27,15 +33,28 @@ from .models import (
     LETTER_FIELDS,
     Campaign,
     CandidateList,
-    Commitment,
-    CommitmentItem,
     ImportJob,
-    MandateCommitment,
     SignatureInvitation,
     Step,
     Target,
     default_letter,
 )
+
+if TYPE_CHECKING:
+    from datetime import date, datetime
+
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.files.uploadedfile import UploadedFile
+    from django.db.models import QuerySet
+
+    from accounts.models import User
+    from frameworks.models import Framework, Item, Level
+    from territories.models import Commune
+
+    from .imports import ImportReport
+
+    # An item chosen on a bulletin: the item, its ambition level (if any) and a comment.
+    Choice = tuple[Item, Level | None, str]
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +63,7 @@ class CampaignsError(Exception):
     """A refused action; the message is shown to the user as is."""
 
 
-def _named_by_content(upload, stem):
+def _named_by_content(upload: UploadedFile, stem: str) -> UploadedFile:
     """Name an (already validated) upload by its content's type, whatever its own name."""
     position = upload.tell()
     upload.seek(0)
@@ -57,7 +76,15 @@ def _named_by_content(upload, stem):
 # Campaigns ------------------------------------------------------------------------
 
 
-def _check_campaign(*, frameworks, organizers, first_round, second_round, mandate_start, mandate_end):
+def _check_campaign(
+    *,
+    frameworks: Collection[Framework],
+    organizers: Collection[Organization],
+    first_round: date | None,
+    second_round: date | None,
+    mandate_start: int,
+    mandate_end: int,
+) -> None:
     if not frameworks:
         raise CampaignsError(_("Propose at least one framework."))
     if not organizers:
@@ -71,19 +98,19 @@ def _check_campaign(*, frameworks, organizers, first_round, second_round, mandat
 @transaction.atomic
 def campaign_create(
     *,
-    user,
-    title,
-    kind,
-    frameworks,
-    organizers,
-    description="",
-    first_round=None,
-    second_round=None,
-    mandate_start=2026,
-    mandate_end=2032,
-    is_open=True,
-    letter_template=None,
-):
+    user: User | None,
+    title: str,
+    kind: str,
+    frameworks: Collection[Framework],
+    organizers: Collection[Organization],
+    description: str = "",
+    first_round: date | None = None,
+    second_round: date | None = None,
+    mandate_start: int = 2026,
+    mandate_end: int = 2032,
+    is_open: bool = True,
+    letter_template: str | None = None,
+) -> Campaign:
     _check_campaign(
         frameworks=frameworks,
         organizers=organizers,
@@ -116,18 +143,18 @@ def campaign_create(
 @transaction.atomic
 def campaign_update(
     *,
-    campaign,
-    title,
-    description,
-    frameworks,
-    organizers,
-    first_round,
-    second_round,
-    mandate_start,
-    mandate_end,
-    is_open,
-    letter_template,
-):
+    campaign: Campaign,
+    title: str,
+    description: str,
+    frameworks: Collection[Framework],
+    organizers: Collection[Organization],
+    first_round: date | None,
+    second_round: date | None,
+    mandate_start: int,
+    mandate_end: int,
+    is_open: bool,
+    letter_template: str,
+) -> Campaign:
     _check_campaign(
         frameworks=frameworks,
         organizers=organizers,
@@ -162,14 +189,14 @@ def campaign_update(
     return campaign
 
 
-def default_letter_text():
+def default_letter_text() -> str:
     return default_letter()
 
 
 # Targets and lists ----------------------------------------------------------------
 
 
-def user_groups(user):
+def user_groups(user: User | AnonymousUser) -> QuerySet[Organization]:
     """The validated local groups the user belongs to (those that can take on a commune)."""
     if not user.is_authenticated:
         return Organization.objects.none()
@@ -181,7 +208,9 @@ def user_groups(user):
 
 
 @transaction.atomic
-def target_take_on(*, campaign, commune, group, user):
+def target_take_on(
+    *, campaign: Campaign, commune: Commune, group: Organization | None, user: User | None
+) -> Target:
     if not campaign.is_open:
         raise CampaignsError(_("This campaign is closed."))
     if not commune.is_active or commune.kind != commune.Kind.COMMUNE:
@@ -212,14 +241,14 @@ def target_take_on(*, campaign, commune, group, user):
         raise CampaignsError(_("Someone took this commune on at the same moment: reload the page.")) from None
 
 
-def _clean_list_fields(name, head_name):
+def _clean_list_fields(name: str, head_name: str) -> tuple[str, str]:
     name, head_name = " ".join(name.split()), " ".join(head_name.split())
     if not name or not head_name:
         raise CampaignsError(_("Give the list's name and its head of list."))
     return name, head_name
 
 
-def _check_list_name(target, name, exclude=None):
+def _check_list_name(target: Target, name: str, exclude: int | None = None) -> None:
     """Names compare without case, accented letters included (SQLite's iexact only folds ASCII)."""
     wanted = name.casefold()
     others = target.lists.exclude(pk=exclude).values_list("name", flat=True)
@@ -228,7 +257,9 @@ def _check_list_name(target, name, exclude=None):
 
 
 @transaction.atomic
-def list_add(*, target, name, head_name, email="", political_label=""):
+def list_add(
+    *, target: Target, name: str, head_name: str, email: str = "", political_label: str = ""
+) -> CandidateList:
     kind = target.campaign.kind_spec
     if not kind.has_lists:
         raise CampaignsError(str(kind.lists_refused))
@@ -250,7 +281,9 @@ def list_add(*, target, name, head_name, email="", political_label=""):
 
 
 @transaction.atomic
-def list_update(*, candidate_list, name, head_name, email="", political_label=""):
+def list_update(
+    *, candidate_list: CandidateList, name: str, head_name: str, email: str = "", political_label: str = ""
+) -> CandidateList:
     name, head_name = _clean_list_fields(name, head_name)
     _check_list_name(candidate_list.target, name, exclude=candidate_list.pk)
     candidate_list.name, candidate_list.head_name = name, head_name
@@ -260,7 +293,7 @@ def list_update(*, candidate_list, name, head_name, email="", political_label=""
 
 
 @transaction.atomic
-def list_delete(*, candidate_list):
+def list_delete(*, candidate_list: CandidateList) -> None:
     if candidate_list.commitments.exists():
         raise CampaignsError(_("This list has signed a bulletin: it stays on record (it can withdraw)."))
     target = candidate_list.target
@@ -271,20 +304,19 @@ def list_delete(*, candidate_list):
 # The interpellation log and the public status --------------------------------------
 
 
-def target_refresh(target):
-    """Derive the public status of a target from its commitments and its log."""
+def target_refresh(target: Target) -> str:
+    """Derive the public status of a target from its commitments and its log
+    (commitments.domain.target_status; an active commitment decides alone)."""
     if target.commitments.filter(withdrawn_at__isnull=True).exists():
-        status = Target.Status.COMMITTED
+        status = domain.target_status(active_commitment=True)
     else:
         steps = list(target.steps.values_list("kind", "candidate_list_id"))
-        refused_lists = {list_id for kind, list_id in steps if kind == Step.Kind.REFUSAL}
-        list_ids = set(target.lists.values_list("pk", flat=True))
-        if refused_lists and (None in refused_lists or not list_ids or list_ids <= refused_lists):
-            status = Target.Status.REFUSED
-        elif steps or target.invitations.exists() or target.commitments.exists():
-            status = Target.Status.INTERPELLATED
-        else:
-            status = Target.Status.NOT_INTERPELLATED
+        status = domain.target_status(
+            active_commitment=False,
+            refused_by={list_id for kind, list_id in steps if kind == Step.Kind.REFUSAL},
+            list_ids=set(target.lists.values_list("pk", flat=True)),
+            interpellated=bool(steps) or target.invitations.exists() or target.commitments.exists(),
+        )
     if status != target.status:
         target.status = status
         target.save(update_fields=["status"])
@@ -292,7 +324,15 @@ def target_refresh(target):
 
 
 @transaction.atomic
-def step_add(*, target, kind, date, notes="", candidate_list=None, user=None):
+def step_add(
+    *,
+    target: Target,
+    kind: str,
+    date: date,
+    notes: str = "",
+    candidate_list: CandidateList | None = None,
+    user: User | None = None,
+) -> Step:
     if candidate_list is not None and candidate_list.target_id != target.pk:
         raise CampaignsError(_("This list is not one of this commune's."))
     if date > timezone.localdate():
@@ -310,7 +350,7 @@ def step_add(*, target, kind, date, notes="", candidate_list=None, user=None):
 
 
 @transaction.atomic
-def step_delete(*, step):
+def step_delete(*, step: Step) -> None:
     target = step.target
     step.delete()
     target_refresh(target)
@@ -321,7 +361,7 @@ def step_delete(*, step):
 FIELD_PATTERN = re.compile(r"\{([a-z_]+)\}")
 
 
-def letter_check(template):
+def letter_check(template: str) -> None:
     unknown = sorted({name for name in FIELD_PATTERN.findall(template) if name not in LETTER_FIELDS})
     if unknown:
         raise CampaignsError(
@@ -333,7 +373,9 @@ def letter_check(template):
         )
 
 
-def letter_text(*, target, framework, candidate_list=None, site_url=""):
+def letter_text(
+    *, target: Target, framework: Framework, candidate_list: CandidateList | None = None, site_url: str = ""
+) -> str:
     """The campaign's letter for a list (or the municipality), fields replaced."""
     commune = target.commune
     if candidate_list is not None:
@@ -364,7 +406,7 @@ def letter_text(*, target, framework, candidate_list=None, site_url=""):
 # Signature invitations and signatures ----------------------------------------------
 
 
-def _managers_emails(target):
+def _managers_emails(target: Target) -> QuerySet[Membership]:
     """Who hears about a target: the coordinators of its group (or of the organisers)."""
     organizations = [target.group] if target.group else list(target.campaign.organizers.all())
     return Membership.objects.filter(
@@ -372,8 +414,7 @@ def _managers_emails(target):
     ).select_related("user")
 
 
-@transaction.atomic
-def invitation_send(*, target, framework, email, sent_by, candidate_list=None, site_url=""):
+def _check_invitation(target: Target, framework: Framework, candidate_list: CandidateList | None) -> None:
     campaign = target.campaign
     if not campaign.is_open:
         raise CampaignsError(_("This campaign is closed."))
@@ -387,6 +428,40 @@ def invitation_send(*, target, framework, email, sent_by, candidate_list=None, s
         candidate_list=candidate_list, framework=framework, withdrawn_at__isnull=True
     ).exists():
         raise CampaignsError(_("This bulletin is already signed."))
+
+
+def _invitation_email_send(invitation: SignatureInvitation, *, token: str, site_url: str) -> None:
+    """Email the link once the transaction commits."""
+    target = invitation.target
+    url = site_url + reverse("campaigns:sign", args=[token])
+    transaction.on_commit(
+        lambda: email_send(
+            template="campaigns/emails/signature_invitation",
+            to=invitation.email,
+            context={
+                "target": target,
+                "campaign": target.campaign,
+                "framework": invitation.framework,
+                "candidate_list": invitation.candidate_list,
+                "group": target.group,
+                "url": url,
+                "days": SignatureInvitation.VALIDITY_DAYS,
+            },
+        )
+    )
+
+
+@transaction.atomic
+def invitation_send(
+    *,
+    target: Target,
+    framework: Framework,
+    email: str,
+    sent_by: User | None,
+    candidate_list: CandidateList | None = None,
+    site_url: str = "",
+) -> tuple[SignatureInvitation, str]:
+    _check_invitation(target, framework, candidate_list)
     now = timezone.now()
     # A new invitation replaces the pending ones for the same signatory and framework.
     target.invitations.filter(
@@ -411,26 +486,11 @@ def invitation_send(*, target, framework, email, sent_by, candidate_list=None, s
         created_by=sent_by,
     )
     target_refresh(target)
-    url = site_url + reverse("campaigns:sign", args=[token])
-    transaction.on_commit(
-        lambda: email_send(
-            template="campaigns/emails/signature_invitation",
-            to=invitation.email,
-            context={
-                "target": target,
-                "campaign": campaign,
-                "framework": framework,
-                "candidate_list": candidate_list,
-                "group": target.group,
-                "url": url,
-                "days": SignatureInvitation.VALIDITY_DAYS,
-            },
-        )
-    )
+    _invitation_email_send(invitation, token=token, site_url=site_url)
     return invitation, token
 
 
-def invitation_get(token):
+def invitation_get(token: str) -> SignatureInvitation | None:
     """The invitation of this token, or None (the hash is looked up, never the token)."""
     return (
         SignatureInvitation.objects.filter(token_hash=token_hash(token))
@@ -440,13 +500,13 @@ def invitation_get(token):
 
 
 @transaction.atomic
-def invitation_cancel(*, invitation):
+def invitation_cancel(*, invitation: SignatureInvitation) -> None:
     if invitation.used_at is None and invitation.cancelled_at is None:
         invitation.cancelled_at = timezone.now()
         invitation.save(update_fields=["cancelled_at"])
 
 
-def _check_choices(framework, choices):
+def _check_choices(framework: Framework, choices: Sequence[Choice]) -> None:
     """choices: [(item, level or None, comment)] — items of the framework, levels of their item."""
     if not choices:
         raise CampaignsError(_("Choose at least one item."))
@@ -463,7 +523,15 @@ def _check_choices(framework, choices):
             raise CampaignsError(_("A comment is limited to 1000 characters."))
 
 
-def _commitment_create(*, target, framework, choices, channel, candidate_list=None, **fields):
+def _commitment_create(
+    *,
+    target: Target,
+    framework: Framework,
+    choices: Sequence[Choice],
+    channel: str,
+    candidate_list: CandidateList | None = None,
+    **fields: str | date | datetime | User | None,
+) -> Commitment:
     _check_choices(framework, choices)
     if not fields.get("signatory_name", "").strip() or not fields.get("signatory_role", "").strip():
         raise CampaignsError(_("Give the signatory's name and role."))
@@ -491,17 +559,26 @@ def _commitment_create(*, target, framework, choices, channel, candidate_list=No
         CommitmentItem,
         default_user=fields.get("created_by"),
     )
-    if (candidate_list is not None and candidate_list.is_elected) or (
-        candidate_list is None and target.campaign.kind_spec.signature_is_mandate
-    ):
-        # The elected list's bulletin, or the municipality's where its signature is the mandate's.
-        _mandate_create(commitment)
+    # The elected list's bulletin, a deliberation, or the municipality's where its signature
+    # is the mandate's, is the commune's commitment for the mandate at once.
+    elected = candidate_list is not None and candidate_list.is_elected
+    _mandates_apply(
+        target.campaign, [_bulletin(commitment, target=target, list_elected=elected)], mandated=()
+    )
     target_refresh(target)
     return commitment
 
 
 @transaction.atomic
-def sign_online(*, token, choices, signatory_name, signatory_role, terms_accepted, site_url=""):
+def sign_online(
+    *,
+    token: str,
+    choices: Sequence[Choice],
+    signatory_name: str,
+    signatory_role: str,
+    terms_accepted: bool,
+    site_url: str = "",
+) -> Commitment:
     invitation = invitation_get(token)
     if invitation is None or not invitation.is_usable:
         raise CampaignsError(_("This link is invalid, expired or already used."))
@@ -541,16 +618,16 @@ def sign_online(*, token, choices, signatory_name, signatory_role, terms_accepte
 @transaction.atomic
 def paper_record(
     *,
-    target,
-    framework,
-    choices,
-    signatory_name,
-    signatory_role,
-    signed_on,
-    scan=None,
-    candidate_list=None,
-    user=None,
-):
+    target: Target,
+    framework: Framework,
+    choices: Sequence[Choice],
+    signatory_name: str,
+    signatory_role: str,
+    signed_on: date,
+    scan: UploadedFile | None = None,
+    candidate_list: CandidateList | None = None,
+    user: User | None = None,
+) -> Commitment:
     if not target.campaign.frameworks.filter(pk=framework.pk).exists():
         raise CampaignsError(_("This framework is not proposed by the campaign."))
     if candidate_list is not None and candidate_list.target_id != target.pk:
@@ -577,16 +654,16 @@ def paper_record(
 @transaction.atomic
 def deliberation_record(
     *,
-    target,
-    framework,
-    choices,
-    reference,
-    adopted_on,
-    file=None,
-    user=None,
-    signatory_name="",
-    signatory_role="",
-):
+    target: Target,
+    framework: Framework,
+    choices: Sequence[Choice],
+    reference: str,
+    adopted_on: date,
+    file: UploadedFile | None = None,
+    user: User | None = None,
+    signatory_name: str = "",
+    signatory_role: str = "",
+) -> Commitment:
     """The municipality commits directly by a council deliberation: a commitment for the mandate."""
     if not target.campaign.frameworks.filter(pk=framework.pk).exists():
         raise CampaignsError(_("This framework is not proposed by the campaign."))
@@ -608,11 +685,10 @@ def deliberation_record(
     if file:
         commitment.deliberation_file = _named_by_content(file, "deliberation")
         commitment.save(update_fields=["deliberation_file"])
-    _mandate_create(commitment)
     return commitment
 
 
-def withdraw_get(token):
+def withdraw_get(token: str) -> Commitment | None:
     if not token:
         return None
     return (
@@ -623,7 +699,7 @@ def withdraw_get(token):
 
 
 @transaction.atomic
-def commitment_withdraw(*, commitment, reason=""):
+def commitment_withdraw(*, commitment: Commitment, reason: str = "") -> Commitment:
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
     if commitment.withdrawn_at is not None:
         raise CampaignsError(_("This commitment is already withdrawn."))
@@ -631,29 +707,77 @@ def commitment_withdraw(*, commitment, reason=""):
     commitment.withdrawal_reason = " ".join(reason.split())[:500]
     commitment.withdraw_token_hash = ""
     commitment.save(update_fields=["withdrawn_at", "withdrawal_reason", "withdraw_token_hash"])
-    MandateCommitment.objects.filter(commitment=commitment).delete()
-    target_refresh(commitment.target)
+    target = commitment.target
+    # A withdrawn bulletin is no commitment for the mandate: its row, if any, goes.
+    _mandates_apply(target.campaign, [_bulletin(commitment, target=target)], mandated=(commitment.pk,))
+    target_refresh(target)
     return commitment
 
 
 # Election results -----------------------------------------------------------------
 
 
-def _mandate_create(commitment):
-    campaign = commitment.target.campaign
-    MandateCommitment.objects.get_or_create(
-        commitment=commitment,
-        defaults={
-            "commune_id": commitment.target.commune_id,
-            "campaign": campaign,
-            "start_year": campaign.mandate_start,
-            "end_year": campaign.mandate_end,
-        },
+def _bulletin(commitment: Commitment, *, target: Target, list_elected: bool = False) -> domain.Bulletin:
+    """A commitment as commitments.domain sees it."""
+    return domain.Bulletin(
+        commitment_id=commitment.pk,
+        commune_id=target.commune_id,
+        list_id=commitment.candidate_list_id,
+        list_elected=list_elected,
+        by_deliberation=commitment.channel == Commitment.Channel.DELIBERATION,
+        active=commitment.withdrawn_at is None,
     )
 
 
+def _mandates_apply(
+    campaign: Campaign, bulletins: Iterable[domain.Bulletin], *, mandated: Collection[int]
+) -> domain.MandatePlan:
+    """Create and delete the rows for the mandate that commitments.domain.mandate_plan
+    calls for (one history record each)."""
+    plan = domain.mandate_plan(
+        bulletins,
+        mandated=mandated,
+        campaign_id=campaign.pk,
+        years=(campaign.mandate_start, campaign.mandate_end),
+        signature_is_mandate=campaign.kind_spec.signature_is_mandate,
+    )
+    if plan.delete:
+        MandateCommitment.objects.filter(commitment_id__in=plan.delete).delete()
+    for row in plan.create:
+        MandateCommitment.objects.get_or_create(
+            commitment_id=row.commitment_id,
+            defaults={
+                "commune_id": row.commune_id,
+                "campaign_id": row.campaign_id,
+                "start_year": row.start_year,
+                "end_year": row.end_year,
+            },
+        )
+    return plan
+
+
+def _of_list(commitment: Commitment, list_id: int | None) -> bool:
+    return list_id is not None and commitment.candidate_list_id == list_id
+
+
+def _list_state(candidate_list: CandidateList) -> domain.ListState:
+    return domain.ListState(
+        head_name=candidate_list.head_name,
+        email=candidate_list.email,
+        political_label=candidate_list.political_label,
+        is_elected=candidate_list.is_elected,
+    )
+
+
+def _list_apply(candidate_list: CandidateList, changes: dict[str, object]) -> None:
+    for name, value in changes.items():
+        setattr(candidate_list, name, value)
+    if changes:
+        candidate_list.save(update_fields=list(changes))
+
+
 @transaction.atomic
-def mark_elected(*, target, candidate_list):
+def mark_elected(*, target: Target, candidate_list: CandidateList | None) -> int:
     """The elected list: its signed commitments become the commune's for the mandate.
     Marking another list corrects a mistake; `None` clears the result."""
     kind = target.campaign.kind_spec
@@ -661,29 +785,38 @@ def mark_elected(*, target, candidate_list):
         raise CampaignsError(str(kind.result_refused))
     if candidate_list is not None and candidate_list.target_id != target.pk:
         raise CampaignsError(_("This list is not one of this commune's."))
-    for other in target.lists.filter(is_elected=True).exclude(pk=getattr(candidate_list, "pk", None)):
-        other.is_elected = False
-        other.save(update_fields=["is_elected"])
-    MandateCommitment.objects.filter(
-        commitment__target=target, commitment__candidate_list__isnull=False
-    ).exclude(commitment__candidate_list=candidate_list).delete()
-    if candidate_list is None:
-        return 0
-    if not candidate_list.is_elected:
-        candidate_list.is_elected = True
-        candidate_list.save(update_fields=["is_elected"])
-    commitments = list(
-        candidate_list.commitments.filter(withdrawn_at__isnull=True).select_related("target__campaign")
+    elected_id = candidate_list.pk if candidate_list is not None else None
+    for other in target.lists.filter(is_elected=True).exclude(pk=elected_id):
+        _list_apply(
+            other, domain.list_change(_list_state(other), _list_state(other)._replace(is_elected=False))
+        )
+    if candidate_list is not None:
+        current = _list_state(candidate_list)
+        _list_apply(candidate_list, domain.list_change(current, current._replace(is_elected=True)))
+    # The election result moves the commune's commitments for the mandate: every bulletin
+    # of the commune is planned again (a withdrawn one is never the mandate's).
+    commitments = list(target.commitments.all())
+    _mandates_apply(
+        target.campaign,
+        [
+            _bulletin(commitment, target=target, list_elected=_of_list(commitment, elected_id))
+            for commitment in commitments
+        ],
+        mandated=set(
+            MandateCommitment.objects.filter(commitment__target=target).values_list(
+                "commitment_id", flat=True
+            )
+        ),
     )
-    for commitment in commitments:
-        _mandate_create(commitment)
-    return len(commitments)
+    return sum(1 for commitment in commitments if commitment.is_active and _of_list(commitment, elected_id))
 
 
 # Spreadsheet imports -----------------------------------------------------------------
 
 
-def import_job_check(*, campaign, user, upload):
+def import_job_check(
+    *, campaign: Campaign, user: User, upload: UploadedFile
+) -> tuple[ImportReport, ImportJob | None]:
     """Dry run of a spreadsheet. When it has no error, the file is kept as a job that
     `import_job_queue` hands to the task worker. Raises imports.ImportFileError."""
     from . import imports
@@ -712,7 +845,7 @@ def import_job_check(*, campaign, user, upload):
 
 
 @transaction.atomic
-def import_job_queue(*, job):
+def import_job_queue(*, job: ImportJob) -> ImportJob:
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if job.status != ImportJob.Status.CHECKED:
         raise CampaignsError(_("This import was already applied or refused."))
@@ -724,7 +857,7 @@ def import_job_queue(*, job):
     return job
 
 
-def import_job_run(job_id):
+def import_job_run(job_id: int) -> ImportJob | None:
     """Apply a queued import (run by the task worker): everything or nothing."""
     from django.core.files import File
 

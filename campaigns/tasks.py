@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
+from commitments.models import Commitment
 from core.emails import email_send
 from core.tokens import new_token
 
 from . import queries
-from .models import Commitment
 from .pdf import render_pdf
 
 

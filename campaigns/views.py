@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actors.rules import coordinated_partner_ids
+from commitments.models import Commitment, CommitmentItem
 from core.history import history_entries
 from core.permissions import require, site_url
 from core.uploads import file_response
@@ -33,7 +34,7 @@ from .forms import (
     TakeOnForm,
     WithdrawForm,
 )
-from .models import CandidateList, Commitment, CommitmentItem, ImportJob, SignatureInvitation, Step, Target
+from .models import CandidateList, ImportJob, SignatureInvitation, Step, Target
 from .pdf import render_pdf
 from .rules import contact_commune_ids
 

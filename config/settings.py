@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "frameworks",
     "actors",
     "moderation",
+    "commitments",
     "campaigns",
     "pages",
 ]
@@ -87,6 +88,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+
+FORM_RENDERER = "core.forms.FormRenderer"  # `{{ form }}` renders core/forms/*.html everywhere
 
 TEMPLATES = [
     {

@@ -3,12 +3,12 @@
 Apps depend downward only, in the layers of docs/architecture.md (checked by
 import-linter, configured in pyproject.toml), top to bottom:
 
-    config → pages → campaigns (the feature apps) → frameworks | moderation → actors
+    config → pages → campaigns → commitments → frameworks | moderation → actors
     → territories → accounts → core
 
 yet a commune's page (territories) shows its campaigns and an item's page (frameworks)
-the communes committed to it. The upper app registers a panel in its AppConfig.ready();
-the lower page renders whatever panels are registered for its slot:
+the communes committed to it (commitments' panel). The upper app registers a panel in
+its AppConfig.ready(); the lower page renders whatever panels are registered for its slot:
 
     panels.register("commune", "campaigns/includes/commune_panel.html", commune_context)
 

@@ -92,7 +92,8 @@ def generate(args, out=print):
     from simple_history.utils import bulk_create_with_history
 
     from actors.models import Organization
-    from campaigns.models import Campaign, CandidateList, Commitment, CommitmentItem, Step, Target
+    from campaigns.models import Campaign, CandidateList, Step, Target
+    from commitments.models import Commitment, CommitmentItem
     from frameworks.models import Framework, Item
     from frameworks.services import frameworks_load
     from territories.models import Commune

@@ -4,6 +4,9 @@ The steps live in territories.importing (sources, parsing, geometry, writing);
 this module is their entry point and the only one other code imports.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
 from pathlib import Path
 
 from django.db import transaction
@@ -11,7 +14,7 @@ from django.utils import timezone
 
 from .importing.errors import TerritoriesImportError
 from .importing.geometry import add_geometry
-from .importing.parsing import parse
+from .importing.parsing import ParsedData, parse
 from .importing.progress import no_progress
 from .importing.sources import FILES, default_data_dir, source_fingerprint
 from .importing.writing import write_territories
@@ -27,14 +30,16 @@ __all__ = [
 ]
 
 
-def territories_up_to_date(*, data_dir=None):
+def territories_up_to_date(*, data_dir: str | Path | None = None) -> bool:
     """True when the last import read exactly these files."""
     data_dir = Path(data_dir) if data_dir else default_data_dir()
     last = ImportRun.objects.order_by("-finished_at").first()
     return last is not None and last.fingerprint == source_fingerprint(data_dir)
 
 
-def territories_import(*, data_dir=None, progress=None):
+def territories_import(
+    *, data_dir: str | Path | None = None, progress: Callable | None = None
+) -> dict[str, int]:
     """Load or refresh all regions, departments, EPCI, communes and postal codes.
 
     Everything is read and checked first; the database is then written in a
@@ -61,7 +66,7 @@ def territories_import(*, data_dir=None, progress=None):
     return counts
 
 
-def _counts(data, existing):
+def _counts(data: ParsedData, existing: set[str]) -> dict[str, int]:
     """What the import did, by kind; `existing` holds the codes of the communes active before."""
     codes = set(data.communes)
     communes = data.communes.values()

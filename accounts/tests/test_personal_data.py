@@ -10,7 +10,8 @@ from django.utils import timezone
 from accounts import services
 from accounts.models import User
 from actors.models import Invitation, Organization
-from campaigns.models import Campaign, Commitment, ImportJob, SignatureInvitation, Step, Target
+from campaigns.models import Campaign, ImportJob, SignatureInvitation, Step, Target
+from commitments.models import Commitment
 from core import personal_data
 from core.personal_data import PersonalData
 from core.tokens import new_token

@@ -15,17 +15,9 @@ from django.utils.translation import gettext
 from actors.models import Organization
 from campaigns import services
 from campaigns.imports import COLUMNS
-from campaigns.models import (
-    Campaign,
-    CandidateList,
-    Commitment,
-    CommitmentItem,
-    MandateCommitment,
-    SignatureInvitation,
-    Step,
-    Target,
-)
+from campaigns.models import Campaign, CandidateList, SignatureInvitation, Step, Target
 from campaigns.services import CampaignsError
+from commitments.models import Commitment, CommitmentItem, MandateCommitment
 from frameworks.models import Framework
 from territories.models import Commune
 

@@ -5,7 +5,8 @@ import pytest
 from django.core.files.storage import default_storage
 
 from campaigns import services
-from campaigns.models import CandidateList, Commitment, ImportJob, Target
+from campaigns.models import CandidateList, ImportJob, Target
+from commitments.models import Commitment
 from territories.models import Commune
 from tests.support import browser, make_partner_coordinator
 

@@ -19,16 +19,9 @@ from campaigns.imports import (
     import_check,
     import_template,
 )
-from campaigns.models import (
-    Campaign,
-    CandidateList,
-    Commitment,
-    CommitmentItem,
-    MandateCommitment,
-    Step,
-    Target,
-)
+from campaigns.models import Campaign, CandidateList, Step, Target
 from campaigns.services import mark_elected, step_add, target_take_on
+from commitments.models import Commitment, CommitmentItem, MandateCommitment
 from frameworks.models import Framework
 from frameworks.services import frameworks_load
 from territories.models import Commune

@@ -12,7 +12,8 @@ from django.utils import translation
 from campaigns import imports, services
 from campaigns.forms import InvitationForm, PaperForm, StepForm
 from campaigns.kinds import ELECTED_LIST, KINDS, SIGNATURE, CampaignKind
-from campaigns.models import Campaign, CandidateList, Commitment, MandateCommitment
+from campaigns.models import Campaign, CandidateList
+from commitments.models import Commitment, MandateCommitment
 from tests.support import browser
 
 from .helpers import PACTE, add_list, csv_upload, fr, framework, line, make_campaign, paper, take_on

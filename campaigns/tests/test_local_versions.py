@@ -8,6 +8,7 @@ import io
 import pytest
 
 from campaigns import queries, services
+from commitments.queries import item_commitments
 from frameworks import drafts
 from tests.support import browser
 
@@ -77,10 +78,10 @@ def test_the_local_version_is_listed_under_its_national_framework(local):
 def test_a_local_commitment_counts_for_the_national_items(local_campaign, local, group, member):
     _elected_local_bulletin(local_campaign, local, group, member)
     for code in ("26", "28"):
-        panel = queries.item_commitments(item(code))
+        panel = item_commitments(item(code))
         assert [mandate.commune.code for mandate in panel["mandates"]] == ["93066"]
         assert panel["signatures_count"] == 1
-    assert not queries.item_commitments(item("01"))["mandates"]
+    assert not item_commitments(item("01"))["mandates"]
     page = browser().get(item("26").get_absolute_url()).content.decode()
     assert "Saint-Denis" in page
 

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from actors.models import MunicipalContact, Organization
 from campaigns import services
-from campaigns.models import Campaign, Commitment, MandateCommitment, Target
+from campaigns.models import Campaign, Target
+from commitments.models import Commitment, MandateCommitment
 from frameworks.models import Framework
 from territories.models import Commune
 from tests.support import browser, make_partner_coordinator, make_user

@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from campaigns import services
-from campaigns.models import Campaign, CandidateList, Commitment, Target
+from campaigns.models import Campaign, CandidateList, Target
+from commitments.models import Commitment
 from territories.models import Commune
 from tests.support import browser
 

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from actors.models import Organization
 from campaigns import imports, services
-from campaigns.models import Campaign, CommitmentItem, MandateCommitment, SignatureInvitation
+from campaigns.models import Campaign, SignatureInvitation
+from commitments.models import CommitmentItem, MandateCommitment
 from frameworks.services import DATA_DIR, FrameworksLoadError, frameworks_load
 from tests.support import browser, make_group, make_user
 
@@ -176,7 +177,7 @@ def test_a_link_of_a_closed_campaign_cannot_sign(campaign, target, first, member
 
 
 def test_a_second_withdrawal_by_the_same_link_is_a_message(campaign, target, first, immediate_tasks):
-    from campaigns.models import Commitment
+    from commitments.models import Commitment
     from core.tokens import new_token
 
     commitment = paper(target, "A", candidate_list=first)

@@ -12,16 +12,9 @@ from django.utils import timezone, translation
 from actors.models import Membership
 from campaigns import services
 from campaigns.forms import PaperForm
-from campaigns.models import (
-    Campaign,
-    CandidateList,
-    Commitment,
-    MandateCommitment,
-    SignatureInvitation,
-    Step,
-    Target,
-)
+from campaigns.models import Campaign, CandidateList, SignatureInvitation, Step, Target
 from campaigns.services import CampaignsError
+from commitments.models import Commitment, MandateCommitment
 from core.tokens import token_hash
 from territories.models import Commune
 from tests.support import make_group, make_partner_coordinator, make_user

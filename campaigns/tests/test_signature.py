@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from actors.models import Membership
 from campaigns import services
-from campaigns.models import Commitment, CommitmentItem, MandateCommitment, SignatureInvitation, Target
+from campaigns.models import SignatureInvitation, Target
 from campaigns.tasks import send_signature_confirmation
+from commitments.models import Commitment, CommitmentItem, MandateCommitment
 from core.tokens import token_hash
 from tests.support import browser, make_user, messages_of
 
@@ -216,13 +217,13 @@ def test_the_confirmation_mails_the_pdf_and_a_withdrawal_link(
     assert services.withdraw_get(withdraw_token) == commitment
     with connection.cursor() as cursor:
         for table in (
-            "campaigns_commitment",
-            "campaigns_historicalcommitment",
-            "campaigns_signatureinvitation",
+            Commitment._meta.db_table,
+            Commitment.history.model._meta.db_table,
+            SignatureInvitation._meta.db_table,
         ):
-            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - fixed table names
+            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - the models' own table names
             assert withdraw_token not in repr(cursor.fetchall())
-        cursor.execute("SELECT * FROM campaigns_historicalcommitment")
+        cursor.execute(f"SELECT * FROM {Commitment.history.model._meta.db_table}")  # noqa: S608
         assert commitment.withdraw_token_hash not in repr(cursor.fetchall())  # not even its hash
     # The group's coordinators hear about it, plain members do not.
     notified = sorted(message.to[0] for message in mail.outbox if message.to != ["tete@example.org"])

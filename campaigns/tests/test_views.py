@@ -15,15 +15,8 @@ from django.utils import timezone
 
 from actors.models import MunicipalContact
 from campaigns import services
-from campaigns.models import (
-    Campaign,
-    CandidateList,
-    Commitment,
-    CommitmentItem,
-    MandateCommitment,
-    Step,
-    Target,
-)
+from campaigns.models import Campaign, CandidateList, Step, Target
+from commitments.models import Commitment, CommitmentItem, MandateCommitment
 from territories.models import Commune
 from tests.support import browser, make_group, make_partner_coordinator, make_user, messages_of
 

@@ -13,6 +13,7 @@ PACKAGES = [
     "config",
     "pages",
     "campaigns",
+    "commitments",
     "frameworks",
     "moderation",
     "actors",

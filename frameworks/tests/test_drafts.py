@@ -611,7 +611,7 @@ def test_the_check_of_a_local_version_is_the_loaders(tmp_path):
 
 
 def test_publishing_a_new_version_makes_it_current_and_keeps_the_old_one(draft, editor):
-    from campaigns.models import CommitmentItem
+    from commitments.models import CommitmentItem
 
     old = current()
     old_items = dict(old.items.values_list("code", "pk"))

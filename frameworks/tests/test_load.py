@@ -241,7 +241,7 @@ def record_commitment(framework, code="26"):
 
 
 def test_removing_a_signed_item_fails_and_changes_nothing(tmp_path):
-    from campaigns.models import CommitmentItem
+    from commitments.models import CommitmentItem
 
     commitment = record_commitment(pacte())
     assert CommitmentItem.objects.filter(commitment=commitment, item__code="26").exists()
@@ -257,7 +257,7 @@ def test_removing_a_signed_item_fails_and_changes_nothing(tmp_path):
 
 
 def test_removing_a_signed_level_fails_and_changes_nothing(tmp_path):
-    from campaigns.models import CommitmentItem
+    from commitments.models import CommitmentItem
 
     commitment = record_commitment(pacte(), code="07")
     CommitmentItem.objects.filter(commitment=commitment).update(
@@ -272,7 +272,7 @@ def test_removing_a_signed_level_fails_and_changes_nothing(tmp_path):
 
 
 def test_a_signed_item_survives_a_new_version_without_it(tmp_path):
-    from campaigns.models import CommitmentItem
+    from commitments.models import CommitmentItem
 
     record_commitment(pacte())
     signed = CommitmentItem.objects.get()

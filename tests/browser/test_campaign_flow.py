@@ -18,8 +18,9 @@ from playwright.sync_api import expect
 
 from actors.models import Membership
 from campaigns import services
-from campaigns.models import CandidateList, Commitment, MandateCommitment, Target
+from campaigns.models import CandidateList, Target
 from campaigns.tests.helpers import PACTE, add_list, framework, make_campaign, take_on
+from commitments.models import Commitment, MandateCommitment
 from frameworks.models import Framework
 from frameworks.services import frameworks_load
 from tests.browser.helpers import email_to, link_in, log_in, submit, totp_secret

@@ -39,7 +39,8 @@ from django.utils import timezone
 
 from actors.models import Membership, MunicipalContact, Organization
 from campaigns import services as campaigns
-from campaigns.models import Campaign, CandidateList, Commitment, SignatureInvitation, Step, Target
+from campaigns.models import Campaign, CandidateList, SignatureInvitation, Step, Target
+from commitments.models import Commitment
 from core.tokens import new_token
 from frameworks.models import Framework
 from territories.models import Commune

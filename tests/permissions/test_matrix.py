@@ -61,16 +61,8 @@ from django.utils import timezone
 from actors.models import Invitation, Membership, MunicipalContact, Organization
 from campaigns import imports as campaign_imports
 from campaigns import services as campaigns
-from campaigns.models import (
-    Campaign,
-    CandidateList,
-    Commitment,
-    ImportJob,
-    MandateCommitment,
-    SignatureInvitation,
-    Step,
-    Target,
-)
+from campaigns.models import Campaign, CandidateList, ImportJob, SignatureInvitation, Step, Target
+from commitments.models import Commitment, MandateCommitment
 from core.tokens import new_token
 from frameworks import drafts
 from frameworks.models import Framework, FrameworkDraft
