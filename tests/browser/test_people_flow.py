@@ -6,6 +6,8 @@ server runs in a thread of this process and sends its emails at once (immediate
 task backend) to pytest-django's in-memory backend: they land in
 django.core.mail.outbox, emptied before each test."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -29,7 +31,7 @@ def sign_up(browsing, email):
     expect(page.locator("h1")).to_have_text("Création de compte")
     form = page.locator("main form")
     form.get_by_label("Courriel").fill(email)
-    form.get_by_label("Mot de passe :", exact=True).fill(PASSWORD)
+    form.get_by_label(re.compile(r"^Mot de passe( \(obligatoire\))?$")).fill(PASSWORD)
     form.get_by_label("Mot de passe (confirmation)").fill(PASSWORD)
     page = submit(browsing, form.get_by_role("button", name="Création de compte"))
     expect(page.locator("h1")).to_have_text("Vérifiez votre adresse e-mail")
