@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from actors.rules import coordinated_partner_ids
 from commitments.models import Commitment, CommitmentItem
+from core.actions import perform
 from core.history import history_entries
 from core.permissions import require, site_url
 from core.uploads import file_response
@@ -243,13 +244,15 @@ def campaign_create(request):
     if request.method == "POST" and form.is_valid() and not _organises_one(request.user, form):
         form.add_error("organizers", _("Name your own network among the organising partners."))
     elif request.method == "POST" and form.is_valid():
-        try:
-            campaign = services.campaign_create(user=request.user, **form.cleaned_data)
-        except services.CampaignsError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The campaign is created."))
-            return redirect(campaign)
+        outcome = perform(
+            request,
+            lambda: services.campaign_create(user=request.user, **form.cleaned_data),
+            errors=services.CampaignsError,
+            form=form,
+            success=_("The campaign is created."),
+        )
+        if outcome:
+            return redirect(outcome.result)
     return render(request, "campaigns/campaign_form.html", {"form": form})
 
 
@@ -279,12 +282,13 @@ def campaign_edit(request, slug):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["letter_template"] = data["letter_template"] or services.default_letter_text()
-        try:
-            services.campaign_update(campaign=campaign, **data)
-        except services.CampaignsError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Changes saved."))
+        if perform(
+            request,
+            lambda: services.campaign_update(campaign=campaign, **data),
+            errors=services.CampaignsError,
+            form=form,
+            success=_("Changes saved."),
+        ):
             return redirect(campaign)
     return render(request, "campaigns/campaign_form.html", {"form": form, "campaign": campaign})
 
@@ -316,18 +320,20 @@ def target_take_on(request, slug):
             "group", _("Choose your group: without a group, you may only follow the commune you represent.")
         )
     elif request.method == "POST" and form.is_valid():
-        try:
-            target = services.target_take_on(
+        outcome = perform(
+            request,
+            lambda: services.target_take_on(
                 campaign=campaign,
                 commune=form.cleaned_data["commune"],
                 group=form.cleaned_data["group"],
                 user=user,
-            )
-        except services.CampaignsError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("You follow this commune in the campaign."))
-            return redirect(target)
+            ),
+            errors=services.CampaignsError,
+            form=form,
+            success=_("You follow this commune in the campaign."),
+        )
+        if outcome:
+            return redirect(outcome.result)
     return render(
         request,
         "campaigns/take_on.html",
@@ -361,12 +367,12 @@ def list_add(request, slug, code):
     target = _managed_target(request, slug, code)
     form = ListForm(request.POST)
     if form.is_valid():
-        try:
-            services.list_add(target=target, **form.cleaned_data)
-        except services.CampaignsError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("The list is added."))
+        perform(
+            request,
+            lambda: services.list_add(target=target, **form.cleaned_data),
+            errors=services.CampaignsError,
+            success=_("The list is added."),
+        )
     else:
         _form_errors(request, form)
     return _back(target, "#listes")
@@ -390,14 +396,18 @@ def list_edit(request, slug, code, list_id):
             "political_label": candidate_list.political_label,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.list_update(candidate_list=candidate_list, **form.cleaned_data)
-        except services.CampaignsError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Changes saved."))
-            return _back(target, "#listes")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and perform(
+            request,
+            lambda: services.list_update(candidate_list=candidate_list, **form.cleaned_data),
+            errors=services.CampaignsError,
+            form=form,
+            success=_("Changes saved."),
+        )
+    ):
+        return _back(target, "#listes")
     return render(
         request,
         "campaigns/list_form.html",
@@ -410,12 +420,12 @@ def list_edit(request, slug, code, list_id):
 def list_delete(request, slug, code, list_id):
     target = _managed_target(request, slug, code)
     candidate_list = _list_of(target, list_id)
-    try:
-        services.list_delete(candidate_list=candidate_list)
-    except services.CampaignsError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The list is removed."))
+    perform(
+        request,
+        lambda: services.list_delete(candidate_list=candidate_list),
+        errors=services.CampaignsError,
+        success=_("The list is removed."),
+    )
     return _back(target, "#listes")
 
 
@@ -425,12 +435,12 @@ def step_add(request, slug, code):
     target = _managed_target(request, slug, code)
     form = StepForm(request.POST, target=target)
     if form.is_valid():
-        try:
-            services.step_add(target=target, user=request.user, **form.cleaned_data)
-        except services.CampaignsError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("The step is added to the log."))
+        perform(
+            request,
+            lambda: services.step_add(target=target, user=request.user, **form.cleaned_data),
+            errors=services.CampaignsError,
+            success=_("The step is added to the log."),
+        )
     else:
         _form_errors(request, form)
     return _back(target, "#journal")
@@ -493,19 +503,19 @@ def invitation_send(request, slug, code):
     elif ratelimit.consume(request, action="signature_invitation", user=request.user) is False:
         messages.error(request, _("Too many invitations sent: try again later."))
     else:
-        try:
-            services.invitation_send(
+        perform(
+            request,
+            lambda: services.invitation_send(
                 target=target,
                 framework=form.cleaned_data["framework"],
                 candidate_list=form.cleaned_data.get("candidate_list"),
                 email=form.cleaned_data["email"],
                 sent_by=request.user,
                 site_url=site_url(request),
-            )
-        except services.CampaignsError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("The signature invitation is sent."))
+            ),
+            errors=services.CampaignsError,
+            success=_("The signature invitation is sent."),
+        )
     return _back(target, "#invitations")
 
 
@@ -552,9 +562,12 @@ def paper_record(request, slug, code):
     if framework is None:
         raise Http404
     form = PaperForm(request.POST or None, request.FILES or None, target=target, framework=framework)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.paper_record(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and perform(
+            request,
+            lambda: services.paper_record(
                 target=target,
                 framework=framework,
                 choices=form.choices(),
@@ -564,12 +577,13 @@ def paper_record(request, slug, code):
                 signed_on=form.cleaned_data["signed_on"],
                 scan=form.cleaned_data.get("scan"),
                 user=request.user,
-            )
-        except services.CampaignsError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The paper bulletin is recorded."))
-            return _back(target, "#engagements")
+            ),
+            errors=services.CampaignsError,
+            form=form,
+            success=_("The paper bulletin is recorded."),
+        )
+    ):
+        return _back(target, "#engagements")
     return _bulletin_page(request, target, framework, form, "paper")
 
 
@@ -581,9 +595,12 @@ def deliberation_record(request, slug, code):
     if framework is None:
         raise Http404
     form = DeliberationForm(request.POST or None, request.FILES or None, framework=framework)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.deliberation_record(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and perform(
+            request,
+            lambda: services.deliberation_record(
                 target=target,
                 framework=framework,
                 choices=form.choices(),
@@ -591,14 +608,13 @@ def deliberation_record(request, slug, code):
                 adopted_on=form.cleaned_data["adopted_on"],
                 file=form.cleaned_data.get("file"),
                 user=request.user,
-            )
-        except services.CampaignsError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request, _("The deliberation is recorded: its items are the commune's commitments.")
-            )
-            return _back(target, "#engagements")
+            ),
+            errors=services.CampaignsError,
+            form=form,
+            success=_("The deliberation is recorded: its items are the commune's commitments."),
+        )
+    ):
+        return _back(target, "#engagements")
     return _bulletin_page(request, target, framework, form, "deliberation")
 
 
@@ -609,12 +625,12 @@ def commitment_withdraw(request, slug, code, commitment_id):
     commitment = get_object_or_404(Commitment, pk=commitment_id, target=target)
     form = WithdrawForm(request.POST)
     if form.is_valid():
-        try:
-            services.commitment_withdraw(commitment=commitment, reason=form.cleaned_data["reason"])
-        except services.CampaignsError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("The commitment is recorded as withdrawn."))
+        perform(
+            request,
+            lambda: services.commitment_withdraw(commitment=commitment, reason=form.cleaned_data["reason"]),
+            errors=services.CampaignsError,
+            success=_("The commitment is recorded as withdrawn."),
+        )
     else:
         _form_errors(request, form)
     return _back(target, "#engagements")
@@ -655,21 +671,20 @@ def mark_elected(request, slug, code):
     if not form.is_valid():
         _form_errors(request, form)
         return _back(target, "#resultat")
-    try:
-        count = services.mark_elected(target=target, candidate_list=form.cleaned_data["candidate_list"])
-    except services.CampaignsError as error:
-        messages.error(request, str(error))
-    else:
+
+    def success(count):
         if form.cleaned_data["candidate_list"] is None:
-            messages.success(request, _("The result is cleared."))
-        else:
-            messages.success(
-                request,
-                _(
-                    "The elected list is recorded: %(count)s signed bulletin(s) become the commune's commitments."
-                )
-                % {"count": count},
-            )
+            return _("The result is cleared.")
+        return _(
+            "The elected list is recorded: %(count)s signed bulletin(s) become the commune's commitments."
+        ) % {"count": count}
+
+    perform(
+        request,
+        lambda: services.mark_elected(target=target, candidate_list=form.cleaned_data["candidate_list"]),
+        errors=services.CampaignsError,
+        success=success,
+    )
     return _back(target, "#resultat")
 
 
@@ -718,19 +733,21 @@ def sign(request, token):
         )
     form = SignForm(request.POST or None, framework=invitation.framework)
     if request.method == "POST" and form.is_valid():
-        try:
-            commitment = services.sign_online(
+        outcome = perform(
+            request,
+            lambda: services.sign_online(
                 token=token,
                 choices=form.choices(),
                 signatory_name=form.cleaned_data["signatory_name"],
                 signatory_role=form.cleaned_data["signatory_role"],
                 terms_accepted=form.cleaned_data["terms"],
                 site_url=site_url(request),
-            )
-        except services.CampaignsError as error:
-            form.add_error(None, str(error))
-        else:
-            return render(request, "campaigns/sign_done.html", {"commitment": commitment})
+            ),
+            errors=services.CampaignsError,
+            form=form,
+        )
+        if outcome:
+            return render(request, "campaigns/sign_done.html", {"commitment": outcome.result})
     return render(
         request,
         "campaigns/sign.html",
@@ -776,10 +793,7 @@ def import_view(request, slug):
         job = get_object_or_404(
             ImportJob, pk=int(job_id) if job_id.isdigit() else 0, campaign=campaign, created_by=request.user
         )
-        try:
-            services.import_job_queue(job=job)
-        except services.CampaignsError as error:
-            messages.error(request, str(error))
+        perform(request, lambda: services.import_job_queue(job=job), errors=services.CampaignsError)
         return redirect(job)
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
@@ -788,12 +802,15 @@ def import_view(request, slug):
             if upload.size > imports.MAX_BYTES:
                 form.add_error("file", _("This file is too large: 10 MB at most."))
             else:
-                try:
-                    report, job = services.import_job_check(
-                        campaign=campaign, user=request.user, upload=upload
-                    )
-                except imports.ImportFileError as error:
-                    form.add_error("file", str(error))
+                outcome = perform(
+                    request,
+                    lambda: services.import_job_check(campaign=campaign, user=request.user, upload=upload),
+                    errors=imports.ImportFileError,
+                    form=form,
+                    field="file",
+                )
+                if outcome:
+                    report, job = outcome.result
     return render(
         request,
         "campaigns/import.html",
