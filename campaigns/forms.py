@@ -1,16 +1,60 @@
+"""The forms of campaigns. Their fields are the models' (label, length, choices,
+validators, default: declared once, in the model), overridden only where a form says it
+otherwise. They check the input; the business rules are the services' (campaigns.services,
+commitments.services), which the views call with `cleaned_data` and whose refusals they
+show on the form (core.actions.perform). A form that shows every problem at once runs
+the service's own check (`_service_check`)."""
+
+from collections.abc import Callable
+
 from django import forms
+from django.db import models
+from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from actors.forms import CommuneField
 from actors.models import Organization
-from commitments.models import SCAN_MAX_BYTES, SCAN_TYPES
-from core.uploads import UploadValidator
+from commitments import services as commitments_services
+from commitments.models import Commitment, CommitmentItem
 from frameworks.models import Framework, Level
 
+from . import services
 from .kinds import KINDS
-from .models import Campaign, Step
+from .models import Campaign, CandidateList, SignatureInvitation, Step
+
+# The years a mandate may start and end in.
+FIRST_MANDATE_YEAR, LAST_MANDATE_YEAR = 2000, 2100
+# Heights of the text areas, in rows.
+LETTER_ROWS, NOTES_ROWS, COMMENT_ROWS = 14, 3, 2
+FILE_HELP = _("PDF, PNG or JPEG, 5 MB at most.")
+# What one types to find a commune (a name or an INSEE code), at most.
+COMMUNE_QUERY_MAX_LENGTH = 100
+
+
+def model_field(model: type[models.Model], name: str, **overrides: object) -> forms.Field:
+    """The form field of a model's field, with what this form says otherwise."""
+    return model._meta.get_field(name).formfield(**overrides)
+
+
+def _file_field(model: type[models.Model], name: str, **overrides: object) -> forms.FileField:
+    """A model's file field with its upload validators (the form checks them before the
+    service stores the file), and no limit on the name of the file sent."""
+    validators = model._meta.get_field(name).validators
+    return model_field(model, name, validators=validators, max_length=None, help_text=FILE_HELP, **overrides)
+
+
+def _capitalised(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(value, capfirst(label)) for value, label in choices]
+
+
+def _service_check(check: Callable[..., None], *args: object) -> None:
+    """Run a service's check in a form's clean: its refusal is the form's error."""
+    try:
+        check(*args)
+    except (services.CampaignsError, commitments_services.CommitmentsError) as error:
+        raise forms.ValidationError(str(error)) from error
 
 
 class DateInput(forms.DateInput):
@@ -20,45 +64,55 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def _year_field(name: str) -> forms.IntegerField:
+    return model_field(Campaign, name, min_value=FIRST_MANDATE_YEAR, max_value=LAST_MANDATE_YEAR)
+
+
 class CampaignForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=150, help_text=_("For example: Municipales 2026."))
-    kind = forms.ChoiceField(
-        label=_("Kind"), choices=[(value, capfirst(label)) for value, label in Campaign.Kind.choices]
-    )
-    description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea, max_length=5000, required=False
-    )
-    frameworks = forms.ModelMultipleChoiceField(
-        label=_("Frameworks proposed"),
+    """A campaign, new or edited (`instance`, or `editing`: the kind then stays as it is).
+    The rules that tie fields together (rounds, mandate years) are the service's."""
+
+    title = model_field(Campaign, "title", help_text=_("For example: Municipales 2026."))
+    kind = model_field(Campaign, "kind", choices=_capitalised(Campaign.Kind.choices))
+    description = model_field(Campaign, "description")
+    frameworks = model_field(
+        Campaign,
+        "frameworks",
         queryset=Framework.objects.current().order_by("title"),
         widget=forms.CheckboxSelectMultiple,
     )
-    organizers = forms.ModelMultipleChoiceField(
-        label=_("Organising partners"),
+    organizers = model_field(
+        Campaign,
+        "organizers",
         queryset=Organization.objects.partners().order_by("name"),
         widget=forms.CheckboxSelectMultiple,
     )
-    first_round = forms.DateField(label=_("Election date (first round)"), required=False, widget=DateInput())
-    second_round = forms.DateField(label=_("Second round"), required=False, widget=DateInput())
-    mandate_start = forms.IntegerField(
-        label=_("Mandate starts in"), min_value=2000, max_value=2100, initial=2026
-    )
-    mandate_end = forms.IntegerField(label=_("Mandate ends in"), min_value=2000, max_value=2100, initial=2032)
-    is_open = forms.BooleanField(
+    first_round = model_field(Campaign, "first_round", widget=DateInput())
+    second_round = model_field(Campaign, "second_round", widget=DateInput())
+    mandate_start = _year_field("mandate_start")
+    mandate_end = _year_field("mandate_end")
+    is_open = model_field(
+        Campaign,
+        "is_open",
         label=_("Open"),
-        required=False,
-        initial=True,
         help_text=_("While open, groups take on communes and send signature invitations."),
     )
-    letter_template = forms.CharField(
-        label=_("Letter template"),
-        widget=forms.Textarea(attrs={"rows": 14}),
-        max_length=10000,
+    letter_template = model_field(
+        Campaign,
+        "letter_template",
+        widget=forms.Textarea(attrs={"rows": LETTER_ROWS}),
         required=False,
-        help_text=Campaign._meta.get_field("letter_template").help_text,
+        initial=None,
+        show_hidden_initial=False,
     )
 
-    def __init__(self, *args, editing=False, **kwargs):
+    def __init__(self, *args, instance=None, editing=False, **kwargs):
+        if instance is not None:
+            editing = True
+            kwargs["initial"] = {
+                **model_to_dict(instance, fields=list(self.base_fields)),
+                **(kwargs.get("initial") or {}),
+            }
         super().__init__(*args, **kwargs)
         if editing:
             del self.fields["kind"]
@@ -67,22 +121,18 @@ class CampaignForm(forms.Form):
         self.fields["frameworks"].label_from_instance = lambda framework: framework.title
         # Partner coordinators propose the frameworks of any current version; older versions stay
         # on the campaigns that already use them.
-
-    def clean(self):
-        data = super().clean()
-        first, second = data.get("first_round"), data.get("second_round")
-        if first and second and second <= first:
-            self.add_error("second_round", _("The second round comes after the first."))
-        start, end = data.get("mandate_start"), data.get("mandate_end")
-        if start and end and end <= start:
-            self.add_error("mandate_end", _("The mandate ends after it starts."))
-        return data
+        if instance is not None:
+            self.fields["frameworks"].queryset = (
+                (Framework.objects.current() | Framework.objects.filter(campaigns=instance))
+                .distinct()
+                .order_by("title")
+            )
 
 
 class TakeOnForm(forms.Form):
     commune = CommuneField(
         label=_("Commune"),
-        max_length=100,
+        max_length=COMMUNE_QUERY_MAX_LENGTH,
         help_text=_("Its name or its INSEE code, for example “Saint-Denis 93” or “93066”."),
     )
     group = forms.ModelChoiceField(
@@ -100,39 +150,34 @@ class TakeOnForm(forms.Form):
 
 
 class ListForm(forms.Form):
-    name = forms.CharField(label=_("List name"), max_length=200)
-    head_name = forms.CharField(label=_("Head of list"), max_length=150)
-    email = forms.EmailField(
-        label=_("Contact email"),
-        required=False,
+    name = model_field(CandidateList, "name")
+    head_name = model_field(CandidateList, "head_name")
+    email = model_field(
+        CandidateList,
+        "email",
         help_text=_("Seen only by the group and the coordinators; used for the signature invitation."),
     )
-    political_label = forms.CharField(label=_("Political label (optional)"), max_length=100, required=False)
+    political_label = model_field(CandidateList, "political_label", label=_("Political label (optional)"))
 
 
 class StepForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Step"), choices=[(value, capfirst(label)) for value, label in Step.Kind.choices]
+    """A step of the log (a date in the future is refused by the service)."""
+
+    kind = model_field(Step, "kind", choices=_capitalised(Step.Kind.choices))
+    date = model_field(Step, "date", widget=DateInput(), initial=timezone.localdate)
+    candidate_list = model_field(
+        Step,
+        "candidate_list",
+        queryset=CandidateList.objects.none(),
+        empty_label=_("The municipality / all lists"),
     )
-    date = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
-    candidate_list = forms.ModelChoiceField(
-        label=_("List"), queryset=None, required=False, empty_label=_("The municipality / all lists")
-    )
-    notes = forms.CharField(
-        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
-    )
+    notes = model_field(Step, "notes", widget=forms.Textarea(attrs={"rows": NOTES_ROWS}))
 
     def __init__(self, *args, target, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["candidate_list"].queryset = target.lists.order_by("name")
         if not target.campaign.kind_spec.has_lists:
             del self.fields["candidate_list"]
-
-    def clean_date(self):
-        date = self.cleaned_data["date"]
-        if date > timezone.localdate():
-            raise forms.ValidationError(_("A step of the log cannot be in the future."))
-        return date
 
 
 def _framework_field(campaign):
@@ -148,7 +193,7 @@ def _list_field(target, label):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Email of the signatory"))
+    email = model_field(SignatureInvitation, "email", label=_("Email of the signatory"))
 
     def __init__(self, *args, target, **kwargs):
         super().__init__(*args, **kwargs)
@@ -179,11 +224,11 @@ class ItemChoicesMixin:
                     required=False,
                     empty_label=_("No level chosen"),
                 )
-            self.fields[f"comment_{item.pk}"] = forms.CharField(
+            self.fields[f"comment_{item.pk}"] = model_field(
+                CommitmentItem,
+                "comment",
                 label=_("Comment (optional)"),
-                max_length=1000,
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=forms.Textarea(attrs={"rows": COMMENT_ROWS}),
             )
             entry = {
                 "item": item,
@@ -224,15 +269,15 @@ class ItemChoicesMixin:
         return chosen
 
     def check_choices(self):
-        if not self.choices():
-            raise forms.ValidationError(_("Choose at least one item."))
+        _service_check(commitments_services.choices_check, self.framework, self.choices())
 
 
 class SignForm(ItemChoicesMixin, forms.Form):
-    signatory_name = forms.CharField(label=_("Your name"), max_length=150)
-    signatory_role = forms.CharField(
+    signatory_name = model_field(Commitment, "signatory_name", label=_("Your name"))
+    signatory_role = model_field(
+        Commitment,
+        "signatory_role",
         label=_("Your role"),
-        max_length=150,
         help_text=_("For example: head of the list “Ensemble pour Lille”."),
     )
     terms = forms.BooleanField(
@@ -253,15 +298,10 @@ class SignForm(ItemChoicesMixin, forms.Form):
 
 
 class PaperForm(ItemChoicesMixin, forms.Form):
-    signatory_name = forms.CharField(label=_("Signatory"), max_length=150)
-    signatory_role = forms.CharField(label=_("Signatory's role"), max_length=150)
-    signed_on = forms.DateField(label=_("Signed on"), widget=DateInput())
-    scan = forms.FileField(
-        label=_("Scan of the signed bulletin"),
-        required=False,
-        validators=[UploadValidator(types=SCAN_TYPES, max_bytes=SCAN_MAX_BYTES)],
-        help_text=_("PDF, PNG or JPEG, 5 MB at most."),
-    )
+    signatory_name = model_field(Commitment, "signatory_name")
+    signatory_role = model_field(Commitment, "signatory_role")
+    signed_on = model_field(Commitment, "signed_on", widget=DateInput())
+    scan = _file_field(Commitment, "scan", label=_("Scan of the signed bulletin"))
 
     def __init__(self, *args, target, framework, **kwargs):
         super().__init__(*args, **kwargs)
@@ -272,8 +312,7 @@ class PaperForm(ItemChoicesMixin, forms.Form):
 
     def clean_signed_on(self):
         date = self.cleaned_data["signed_on"]
-        if date > timezone.localdate():
-            raise forms.ValidationError(_("The date of signature cannot be in the future."))
+        _service_check(commitments_services.signed_on_check, date)
         return date
 
     def clean(self):
@@ -283,16 +322,15 @@ class PaperForm(ItemChoicesMixin, forms.Form):
 
 
 class DeliberationForm(ItemChoicesMixin, forms.Form):
-    reference = forms.CharField(
-        label=_("Reference of the deliberation"), max_length=100, help_text=_("For example: DEL-2026-045.")
+    reference = model_field(
+        Commitment,
+        "deliberation_reference",
+        label=_("Reference of the deliberation"),
+        help_text=_("For example: DEL-2026-045."),
+        required=True,
     )
-    adopted_on = forms.DateField(label=_("Adopted on"), widget=DateInput())
-    file = forms.FileField(
-        label=_("The deliberation (PDF)"),
-        required=False,
-        validators=[UploadValidator(types=SCAN_TYPES, max_bytes=SCAN_MAX_BYTES)],
-        help_text=_("PDF, PNG or JPEG, 5 MB at most."),
-    )
+    adopted_on = model_field(Commitment, "signed_on", label=_("Adopted on"), widget=DateInput())
+    file = _file_field(Commitment, "deliberation_file", label=_("The deliberation (PDF)"))
 
     def __init__(self, *args, framework, **kwargs):
         super().__init__(*args, **kwargs)
@@ -300,8 +338,7 @@ class DeliberationForm(ItemChoicesMixin, forms.Form):
 
     def clean_adopted_on(self):
         date = self.cleaned_data["adopted_on"]
-        if date > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
+        _service_check(services.adopted_on_check, date)
         return date
 
     def clean(self):
@@ -319,7 +356,7 @@ class FrameworkChoiceForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(label=_("Reason (optional, public)"), max_length=500, required=False)
+    reason = model_field(Commitment, "withdrawal_reason", label=_("Reason (optional, public)"))
 
 
 class ElectedForm(forms.Form):

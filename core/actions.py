@@ -10,8 +10,11 @@ A service raises one domain error whose message is written for people (STYLE.md,
 "explicit outcomes"): `perform` shows it on the form (on `field`, or above the form), or as
 a message when there is no form, and shows `success` otherwise. An error that carries
 several messages (`error.messages`, as AccountError or Django's ValidationError) shows
-each of them. Any other exception propagates: a view that handles one differently (a
-conflict that re-renders the current state) catches it itself."""
+each of them. An error may also say which field each message is about, in `field_errors`
+({field name or None: [messages]}, as CampaignsError): a message goes on its field when
+the form has that field, else where `field` says. Any other exception propagates: a view
+that handles one differently (a conflict that re-renders the current state) catches it
+itself."""
 
 from __future__ import annotations
 
@@ -54,12 +57,27 @@ def perform(
     try:
         result = action()
     except errors as error:
-        for text in getattr(error, "messages", None) or [str(error)]:
+        for name, text in _placed_messages(error, field, form):
             if form is not None:
-                form.add_error(field, text)
+                form.add_error(name, text)
             else:
                 messages.error(request, text)
         return Outcome(False, error=error)
     if success is not None:
         messages.success(request, success(result) if callable(success) else success)
     return Outcome(True, result=result)
+
+
+def _placed_messages(
+    error: Exception, field: str | None, form: BaseForm | None
+) -> list[tuple[str | None, str]]:
+    """(field, message) for each message of the error: on the field its `field_errors`
+    names when the form has it, else on `field`."""
+    by_field = getattr(error, "field_errors", None)
+    if not by_field:
+        return [(field, text) for text in getattr(error, "messages", None) or [str(error)]]
+    return [
+        (name if form is not None and name in form.fields else field, text)
+        for name, texts in by_field.items()
+        for text in texts
+    ]

@@ -5,17 +5,22 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import RequestFactory
 from django.utils import timezone, translation
 
 from actors.models import Membership
 from campaigns import services
-from campaigns.forms import PaperForm
-from campaigns.models import Campaign, CandidateList, SignatureInvitation, Step, Target
+from campaigns.forms import CampaignForm, PaperForm
+from campaigns.models import LETTER_FIELDS, Campaign, CandidateList, SignatureInvitation, Step, Target
 from campaigns.services import CampaignsError
+from campaigns.services.invitations import _managers_emails as managers_emails
 from commitments.models import Commitment, MandateCommitment
+from core.actions import perform
 from core.tokens import token_hash
+from frameworks.models import Framework
 from territories.models import Commune
 from tests.support import make_group, make_partner_coordinator, make_user
 
@@ -128,7 +133,7 @@ def test_campaign_create_refuses_unknown_letter_fields(coordinator):
     assert str(error.value) == fr(
         "Unknown fields in the letter template: %(fields)s. Known fields: %(known)s.",
         fields="{bar_baz}, {foo}",
-        known=", ".join("{%s}" % name for name in services.LETTER_FIELDS),
+        known=", ".join("{%s}" % name for name in LETTER_FIELDS),
     )
     assert not Campaign.objects.exists()
 
@@ -189,6 +194,61 @@ def test_campaign_update_refusals(campaign, changes, message):
     campaign.refresh_from_db()
     assert campaign.frameworks.count() == 2
     assert campaign.mandate_end == 2032
+
+
+def test_every_problem_of_a_campaign_is_found_at_once_each_on_its_field(coordinator):
+    """The form leaves these rules to the service: the view shows them all, on their fields."""
+    with refused("The second round comes after the first.") as raised:
+        make_campaign(
+            coordinator,
+            first_round=date(2026, 3, 22),
+            second_round=date(2026, 3, 15),
+            mandate_start=2026,
+            mandate_end=2020,
+        )
+    assert raised.value.field == "second_round"
+    assert raised.value.field_errors == {
+        "second_round": [fr("The second round comes after the first.")],
+        "mandate_end": [fr("The mandate ends after it starts.")],
+    }
+    form = CampaignForm(
+        {
+            "title": "Municipales",
+            "kind": "election",
+            "frameworks": [framework().pk],
+            "organizers": [partner().pk],
+            "first_round": "2026-03-22",
+            "second_round": "2026-03-15",
+            "mandate_start": 2026,
+            "mandate_end": 2020,
+        }
+    )
+    assert form.is_valid()  # the rules are the service's
+    request = RequestFactory().post("/")
+    request._messages = CookieStorage(request)
+
+    def action():
+        raise raised.value
+
+    perform(request, action, errors=CampaignsError, form=form)
+    assert form.errors["second_round"] == [fr("The second round comes after the first.")]
+    assert form.errors["mandate_end"] == [fr("The mandate ends after it starts.")]
+
+
+def test_the_campaign_form_takes_its_fields_and_initial_values_from_the_model(campaign):
+    old = framework(EGM)
+    campaign.frameworks.add(old)
+    Framework.objects.filter(pk=old.pk).update(is_current=False)  # a newer version came out
+    form = CampaignForm(instance=campaign)
+
+    assert "kind" not in form.fields  # the kind of a campaign stays as it is
+    assert form["title"].initial == campaign.title
+    assert form["mandate_end"].initial == campaign.mandate_end
+    assert set(form["frameworks"].initial) == set(campaign.frameworks.all())
+    assert old in form.fields["frameworks"].queryset  # kept on the campaign that uses it
+    assert old not in CampaignForm().fields["frameworks"].queryset
+    assert CampaignForm().fields["title"].max_length == Campaign._meta.get_field("title").max_length
+    assert CampaignForm()["mandate_start"].initial == Campaign._meta.get_field("mandate_start").default
 
 
 def test_campaign_update_refuses_unknown_letter_fields(campaign):
@@ -443,14 +503,14 @@ def test_a_new_list_after_every_list_refused_makes_it_interpellated_again(target
 
 
 def test_letter_check_accepts_every_known_field():
-    services.letter_check(" ".join("{%s}" % name for name in services.LETTER_FIELDS))
+    services.letter_check(" ".join("{%s}" % name for name in LETTER_FIELDS))
     services.letter_check("Pas de champ, des {accolades vides} {} et {MAJUSCULES}.")
     with pytest.raises(CampaignsError):
         services.letter_check("{foo}")
 
 
 def test_letter_text_replaces_every_field(campaign, target, first):
-    campaign.letter_template = "\n".join("%s={%s}" % (name, name) for name in services.LETTER_FIELDS)
+    campaign.letter_template = "\n".join("%s={%s}" % (name, name) for name in LETTER_FIELDS)
     campaign.save()
     pacte = framework()
     text = services.letter_text(
@@ -460,7 +520,7 @@ def test_letter_text_replaces_every_field(campaign, target, first):
     values = dict(
         line.split("=", 1)
         for line in text.split("\n")
-        if "=" in line and line.split("=", 1)[0] in services.LETTER_FIELDS
+        if "=" in line and line.split("=", 1)[0] in LETTER_FIELDS
     )
     assert values["commune"] == "Saint-Denis"
     assert "2 place du Caquet" in text and "93200 Saint-Denis" in text  # the town hall address, kept whole
@@ -874,9 +934,9 @@ def test_managers_emails_are_the_group_coordinators_or_the_organisers(campaign, 
     Membership.objects.create(
         user=second_coordinator, organization=target.group, role=Membership.Role.COORDINATOR
     )
-    assert {m.user for m in services._managers_emails(target)} == {member, second_coordinator}
+    assert {m.user for m in managers_emails(target)} == {member, second_coordinator}
     orphan = take_on(campaign, "97411", user=coordinator)
-    assert {m.user for m in services._managers_emails(orphan)} == {coordinator}
+    assert {m.user for m in managers_emails(orphan)} == {coordinator}
     assert make_partner_coordinator("egm@example.org", partner="egm") not in {
-        m.user for m in services._managers_emails(orphan)
+        m.user for m in managers_emails(orphan)
     }

@@ -1,0 +1,64 @@
+"""Writes of campaigns: campaigns, targets, lists, the interpellation log, letters,
+signature invitations, signed commitments, withdrawals and election results.
+
+Each function checks what it must, writes in one transaction, and either returns its
+result or raises CampaignsError with a message for people. The modules of this package
+hold one sub-domain each; callers use this package (`from campaigns import services`,
+then `services.campaign_create(...)`).
+"""
+
+from actors.queries import group_covers
+from commitments.services import withdraw_get
+
+from .bulletins import (
+    adopted_on_check,
+    commitment_withdraw,
+    deliberation_record,
+    paper_record,
+    sign_online,
+)
+from .campaigns import (
+    campaign_create,
+    campaign_update,
+    default_letter_text,
+    target_refresh,
+    target_take_on,
+    user_groups,
+)
+from .common import CampaignsError
+from .imports import import_job_check, import_job_queue, import_job_run
+from .invitations import invitation_cancel, invitation_get, invitation_send
+from .letters import letter_check, letter_text
+from .lists import list_add, list_delete, list_update, mark_elected
+from .steps import step_add, step_delete
+
+__all__ = [
+    "CampaignsError",
+    "adopted_on_check",
+    "campaign_create",
+    "campaign_update",
+    "commitment_withdraw",
+    "default_letter_text",
+    "deliberation_record",
+    "group_covers",  # actors.queries' rule, read here by campaigns/tests/test_review_fixes.py
+    "import_job_check",
+    "import_job_queue",
+    "import_job_run",
+    "invitation_cancel",
+    "invitation_get",
+    "invitation_send",
+    "letter_check",
+    "letter_text",
+    "list_add",
+    "list_delete",
+    "list_update",
+    "mark_elected",
+    "paper_record",
+    "sign_online",
+    "step_add",
+    "step_delete",
+    "target_refresh",
+    "target_take_on",
+    "user_groups",
+    "withdraw_get",  # commitments.services'
+]
