@@ -1,14 +1,18 @@
 """The spreadsheet import through the web: a dry run keeps the file as a job, the task
-worker applies it (everything or nothing), and the job's page tells what happened."""
+worker applies it (everything or nothing), and the job's page tells what happened. The
+command line goes through the same services and records its job too."""
+
+import io
 
 import pytest
 from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
 
 from campaigns import services
 from campaigns.models import CandidateList, ImportJob, Target
 from commitments.models import Commitment
 from territories.models import Commune
-from tests.support import browser, make_partner_coordinator
+from tests.support import browser, make_group, make_partner_coordinator
 
 from .helpers import csv_upload, line, make_campaign, snapshot
 
@@ -144,5 +148,94 @@ def test_an_unexpected_failure_fails_the_job(
     apply(browser(coordinator), campaign, job, django_capture_on_commit_callbacks)
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED and job.message
+    assert snapshot() == before
+    assert "disk on fire" in caplog.text
+
+
+# The command line ---------------------------------------------------------------------
+
+
+def command(campaign, path, *options):
+    out = io.StringIO()
+    call_command("import_commitments", campaign.slug, str(path), *options, stdout=out)
+    return out.getvalue()
+
+
+def test_the_command_records_its_job(campaign, coordinator, tmp_path, capsys):
+    group = make_group(coordinator=coordinator)
+    path = tmp_path / "engagements.csv"
+    path.write_bytes(csv_upload([line(), line(code_insee="01001", commune="", departement="")]).read())
+    out = command(campaign, path, "--user", coordinator.email.upper(), "--group", group.slug)
+    assert "2" in out
+    assert "2/2" in capsys.readouterr().err  # the progress bar
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.DONE and job.created_by == coordinator
+    assert job.filename == "engagements.csv" and job.row_count == 2 and job.finished_at is not None
+    assert job.counts == {"create": 2, "update": 0, "unchanged": 0, "error": 0}
+    assert not job.file  # the stored copy goes once applied, as through the web
+    assert set(Target.objects.filter(campaign=campaign).values_list("group", flat=True)) == {group.pk}
+    assert Commitment.objects.filter(target__campaign=campaign, created_by=coordinator).count() == 2
+
+    command(campaign, path, "--no-progress")  # again, without an author: all unchanged
+    again = ImportJob.objects.exclude(pk=job.pk).get()
+    assert again.status == ImportJob.Status.DONE and again.created_by is None
+    assert again.counts["unchanged"] == 2
+
+
+def test_a_file_refused_by_the_command_records_a_failed_job(campaign, coordinator, tmp_path, monkeypatch):
+    """Between the command's check and its run, another list of the commune was recorded as
+    elected: the job fails with the row's error and nothing is written."""
+    path = tmp_path / "engagements.csv"
+    path.write_bytes(
+        csv_upload([line(elue="oui"), line(code_insee="01001", commune="", departement="")]).read()
+    )
+    queue = services.import_job_queue
+
+    def queue_meanwhile(**kwargs):
+        target = services.target_take_on(
+            campaign=campaign, commune=Commune.objects.get(code="93066"), group=None, user=coordinator
+        )
+        other = services.list_add(target=target, name="Autre liste", head_name="Louise Michel")
+        services.mark_elected(target=target, candidate_list=other)
+        nonlocal before
+        before = snapshot()
+        return queue(**kwargs)
+
+    before = None
+    monkeypatch.setattr(services, "import_job_queue", queue_meanwhile)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1"):
+        call_command(
+            "import_commitments",
+            campaign.slug,
+            str(path),
+            "--user",
+            coordinator.email,
+            "--no-progress",
+            stdout=out,
+        )
+    assert "Autre liste" in out.getvalue()
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.FAILED and job.created_by == coordinator
+    assert job.errors[0][:2] == [2, "elue"] and job.counts["error"] == 1
+    assert not job.file
+    assert snapshot() == before
+    assert not CandidateList.objects.filter(target__commune__code="01001").exists()
+
+
+def test_an_unexpected_failure_of_the_command_fails_its_job(campaign, tmp_path, monkeypatch, caplog):
+    from campaigns import imports
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(imports, "import_apply", broken)
+    path = tmp_path / "engagements.csv"
+    path.write_bytes(csv_upload([line()]).read())
+    before = snapshot()
+    with pytest.raises(CommandError) as error:
+        command(campaign, path, "--no-progress")
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.FAILED and str(error.value) == job.message
     assert snapshot() == before
     assert "disk on fire" in caplog.text

@@ -19,7 +19,7 @@ from campaigns.imports import (
     import_check,
     import_template,
 )
-from campaigns.models import Campaign, CandidateList, Step, Target
+from campaigns.models import Campaign, CandidateList, ImportJob, Step, Target
 from campaigns.services import mark_elected, step_add, target_take_on
 from commitments.models import Commitment, CommitmentItem, MandateCommitment
 from frameworks.models import Framework
@@ -259,9 +259,9 @@ def test_existing_target_becomes_committed(campaign, coordinator):
 
 def test_rows_written_in_several_chunks(campaign, coordinator, monkeypatch):
     """A list created by an earlier chunk is completed and elected by a later one."""
-    from campaigns import imports
+    from campaigns.imports import writing
 
-    monkeypatch.setattr(imports, "WRITE_CHUNK", 2)
+    monkeypatch.setattr(writing, "WRITE_CHUNK", 2)
     rows = [
         line(email=""),
         line(code_insee="01001", commune="", departement="", liste="Ensemble", engagements="A"),
@@ -520,13 +520,13 @@ def test_not_a_spreadsheet_or_empty(campaign, coordinator, name, data):
 
 
 def test_limits(campaign, coordinator, monkeypatch):
-    from campaigns import imports
+    from campaigns.imports import reading
 
-    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    monkeypatch.setattr(reading, "MAX_ROWS", 3)
     assert_file_error(csv_upload([line(liste=str(n)) for n in range(4)]), campaign, coordinator)
     assert import_check(csv_upload([line(liste=str(n)) for n in range(3)]), campaign=campaign).ok
-    monkeypatch.setattr(imports, "MAX_BYTES", 100)
-    assert assert_file_error(csv_upload([line()]), campaign, coordinator) == imports._too_large()
+    monkeypatch.setattr(reading, "MAX_BYTES", 100)
+    assert assert_file_error(csv_upload([line()]), campaign, coordinator) == reading._too_large()
 
 
 def test_value_without_header(campaign, coordinator):
@@ -600,6 +600,7 @@ def test_query_count_does_not_grow_with_rows(campaign, coordinator):
 # The management command -----------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("media_root")
 def test_command_dry_run_and_apply(campaign, coordinator, tmp_path, capsys):
     path = tmp_path / "engagements.csv"
     path.write_bytes(csv_upload([line(), line(code_insee="97411", departement="974", liste="Run")]).read())
@@ -607,6 +608,7 @@ def test_command_dry_run_and_apply(campaign, coordinator, tmp_path, capsys):
     call_command("import_commitments", campaign.slug, str(path), "--dry-run", stdout=out)
     assert "2" in out.getvalue()
     assert not Commitment.objects.exists()
+    assert not ImportJob.objects.exists()  # a dry run keeps nothing
 
     out = io.StringIO()
     call_command(
@@ -619,8 +621,10 @@ def test_command_dry_run_and_apply(campaign, coordinator, tmp_path, capsys):
         stdout=out,
     )
     assert Commitment.objects.filter(target__campaign=campaign, created_by=coordinator).count() == 2
+    assert ImportJob.objects.get().status == ImportJob.Status.DONE  # as through the web
 
 
+@pytest.mark.usefixtures("media_root")
 def test_command_errors(campaign, coordinator, tmp_path):
     path = tmp_path / "engagements.csv"
     path.write_bytes(csv_upload([line(), line(code_insee="", departement="", liste="B")]).read())
@@ -629,6 +633,7 @@ def test_command_errors(campaign, coordinator, tmp_path):
         call_command("import_commitments", campaign.slug, str(path), stdout=out)
     assert "3" in out.getvalue() and "commune" in out.getvalue() and "97411" in out.getvalue()
     assert not Commitment.objects.exists()
+    assert not ImportJob.objects.exists()  # as through the web: a file with errors keeps no job
     with pytest.raises(CommandError):
         call_command("import_commitments", "inconnue", str(path), "--dry-run", stdout=io.StringIO())
     with pytest.raises(CommandError):

@@ -1,14 +1,23 @@
+"""Import signed commitments from the command line, through the services of the web
+import: the file is checked (campaigns.services.import_job_check), then recorded as a job
+and applied at once, here (import_job_queue without the task worker, import_job_run)."""
+
 import sys
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from tqdm import tqdm
 
 from actors.models import Organization
-from campaigns.imports import ImportFileError, ImportRefused, import_apply, import_check
-from campaigns.models import Campaign
+from campaigns import services
+from campaigns.imports import ImportFileError
+from campaigns.models import Campaign, ImportJob
+
+PROGRESS_INTERVAL = 0.5  # seconds, at least, between two refreshes of the progress bar
 
 
 class Command(BaseCommand):
@@ -28,75 +37,122 @@ class Command(BaseCommand):
     def handle(
         self, *args, campaign, file, dry_run=False, user=None, group=None, no_progress=False, **options
     ):
-        campaign_obj = Campaign.objects.filter(slug=campaign).first()
-        if campaign_obj is None:
-            raise CommandError(_("Unknown campaign “%(slug)s”.") % {"slug": campaign})
-        user_obj = None
-        if user:
-            user_obj = get_user_model().objects.filter(email__iexact=user.strip()).first()
-            if user_obj is None:
-                raise CommandError(_("No account has the email address “%(email)s”.") % {"email": user})
-        group_obj = None
-        if group:
-            group_obj = Organization.objects.filter(slug=group, kind=Organization.Kind.LOCAL_GROUP).first()
-            if group_obj is None:
-                raise CommandError(_("Unknown local group “%(slug)s”.") % {"slug": group})
-
-        try:
-            handle = open(file, "rb")  # noqa: SIM115 (closed below)
-        except OSError as error:
-            raise CommandError(
-                _("Cannot read %(file)s: %(error)s") % {"file": file, "error": error.strerror}
-            ) from None
-        bar = None
-
-        def progress(done, total):
-            nonlocal bar
-            if bar is None:
-                bar = tqdm(total=total, file=sys.stderr, disable=no_progress, mininterval=0.5, unit=_("rows"))
-            bar.update(done - bar.n)
-
-        try:
-            if dry_run:
-                report = import_check(handle, campaign=campaign_obj)
-            else:
-                report = import_apply(
-                    handle, campaign=campaign_obj, user=user_obj, group=group_obj, progress=progress
-                )
-        except ImportRefused as refused:
-            report = refused.report
-        except ImportFileError as error:
-            raise CommandError(str(error)) from None
-        finally:
-            handle.close()
-            if bar is not None:
-                bar.close()
-
-        for row in report.errors:
-            for column, message in row.errors:
-                self.stdout.write(
-                    _("Line %(line)s, %(column)s: %(message)s")
-                    % {"line": row.line, "column": column, "message": message}
-                )
-            if row.suggestions:
-                self.stdout.write(
-                    "  " + _("Suggestions: %(suggestions)s") % {"suggestions": "; ".join(row.suggestions)}
-                )
-        counts = report.counts
-        summary = (
-            _("%(create)s new, %(update)s updated, %(unchanged)s unchanged, %(error)s with errors.") % counts
-        )
+        campaign = _campaign(campaign)
+        author = _author(user) if user else None
+        group = _group(group) if group else None
+        report, job = _check(file, campaign=campaign, user=author, keep=not dry_run)
         if not report.ok:
-            self.stdout.write(summary)
-            raise CommandError(
-                ngettext(
-                    "%(count)s line has errors: nothing was imported.",
-                    "%(count)s lines have errors: nothing was imported.",
-                    counts["error"],
-                )
-                % {"count": counts["error"]}
-            )
+            for row in report.errors:
+                self.write_errors(row.line, row.errors, row.suggestions)
+            self.refuse(report.counts)
         if dry_run:
-            self.stdout.write(summary + " " + _("Dry run: nothing was written."))
-        else:
-            self.stdout.write(self.style.SUCCESS(summary))
+            self.stdout.write(_summary(report.counts) + " " + _("Dry run: nothing was written."))
+            return
+        job = _run(job, group=group, progress=_Progress(disable=no_progress))
+        if job.status != ImportJob.Status.DONE:
+            if not job.errors:
+                raise CommandError(job.message)
+            for line, column, message in job.errors:
+                self.write_errors(line, [(column, message)])
+            self.refuse(job.counts)
+        self.stdout.write(self.style.SUCCESS(_summary(job.counts)))
+
+    def write_errors(self, line, errors, suggestions=()):
+        for column, message in errors:
+            self.stdout.write(
+                _("Line %(line)s, %(column)s: %(message)s")
+                % {"line": line, "column": column, "message": message}
+            )
+        if suggestions:
+            self.stdout.write(
+                "  " + _("Suggestions: %(suggestions)s") % {"suggestions": "; ".join(suggestions)}
+            )
+
+    def refuse(self, counts):
+        self.stdout.write(_summary(counts))
+        raise CommandError(
+            ngettext(
+                "%(count)s line has errors: nothing was imported.",
+                "%(count)s lines have errors: nothing was imported.",
+                counts["error"],
+            )
+            % {"count": counts["error"]}
+        )
+
+
+class _Progress:
+    """The progress bar (tqdm, on stderr), made when the number of rows is known."""
+
+    def __init__(self, disable):
+        self.disable = disable
+        self.bar = None
+
+    def __call__(self, done, total):
+        if self.bar is None:
+            self.bar = tqdm(
+                total=total,
+                file=sys.stderr,
+                disable=self.disable,
+                mininterval=PROGRESS_INTERVAL,
+                unit=_("rows"),
+            )
+        self.bar.update(done - self.bar.n)
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _campaign(slug):
+    campaign = Campaign.objects.filter(slug=slug).first()
+    if campaign is None:
+        raise CommandError(_("Unknown campaign “%(slug)s”.") % {"slug": slug})
+    return campaign
+
+
+def _author(email):
+    user = get_user_model().objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        raise CommandError(_("No account has the email address “%(email)s”.") % {"email": email})
+    return user
+
+
+def _group(slug):
+    group = Organization.objects.filter(slug=slug, kind=Organization.Kind.LOCAL_GROUP).first()
+    if group is None:
+        raise CommandError(_("Unknown local group “%(slug)s”.") % {"slug": slug})
+    return group
+
+
+def _check(path, **options):
+    """(report, job) of services.import_job_check on the file at `path`."""
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 (closed below)
+    except OSError as error:
+        raise CommandError(
+            _("Cannot read %(file)s: %(error)s") % {"file": path, "error": error.strerror}
+        ) from None
+    try:
+        return services.import_job_check(upload=File(handle, name=Path(path).name), **options)
+    except ImportFileError as error:
+        raise CommandError(str(error)) from None
+    finally:
+        handle.close()
+
+
+def _run(job, *, group, progress):
+    """The checked job, applied here and now (not by the task worker)."""
+    try:
+        services.import_job_queue(job=job, enqueue=False)
+        job = services.import_job_run(job.pk, group=group, progress=progress)
+    except services.CampaignsError as error:
+        raise CommandError(str(error)) from None
+    finally:
+        progress.close()
+    if job is None:  # another process ran it meanwhile
+        raise CommandError(_("This import was already applied or refused."))
+    return job
+
+
+def _summary(counts):
+    return _("%(create)s new, %(update)s updated, %(unchanged)s unchanged, %(error)s with errors.") % counts

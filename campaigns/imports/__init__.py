@@ -1,0 +1,95 @@
+"""Import of signed commitments (bulletins d'engagement) from a CSV or XLSX spreadsheet.
+
+Partners keep spreadsheets of who signed what. A coordinator uploads one for a campaign:
+
+- `import_check(upload, campaign=…)` reads and validates every row and writes nothing: each
+  row's outcome (create / update / unchanged / error) and every error with its line and column;
+- `import_apply(upload, campaign=…, user=…)` validates again and, when no row has an error,
+  writes everything in one transaction (otherwise it raises ImportRefused and writes nothing);
+- `import_template(fmt)` is an empty template (header and one example row).
+
+The number of queries does not grow with the rows: the communes, and the campaign's targets,
+lists and commitments, are read once into dictionaries; new rows are written in bulk, a chunk
+of rows at a time, with their django-simple-history records (see bulk._Bulk).
+
+The steps, one module each: reading.py (the file's bytes, rows and header), state.py (what
+the database holds, read once), rows.py (each row on its own), validation.py (the checks
+across rows, each row's action: the ImportReport of report.py), writing.py (the chunks
+written, through bulk.py), template.py (the template).
+"""
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
+
+from ..models import Campaign
+from .reading import COLUMNS, MAX_BYTES, _read
+from .report import (
+    ACTION_LABELS,
+    ACTIONS,
+    CREATE,
+    ERROR,
+    UNCHANGED,
+    UPDATE,
+    ImportFileError,
+    ImportRefused,
+    ImportReport,
+    RowOutcome,
+)
+from .state import _Communes
+from .template import XLSX_CONTENT_TYPE, import_template
+from .validation import _validate
+from .writing import _Writer
+
+__all__ = [
+    "ACTIONS",
+    "ACTION_LABELS",
+    "COLUMNS",
+    "CREATE",
+    "ERROR",
+    "MAX_BYTES",
+    "UNCHANGED",
+    "UPDATE",
+    "XLSX_CONTENT_TYPE",
+    "ImportFileError",
+    "ImportRefused",
+    "ImportReport",
+    "RowOutcome",
+    "import_apply",
+    "import_check",
+    "import_template",
+]
+
+logger = logging.getLogger(__name__)
+
+
+def import_check(upload, *, campaign):
+    """Read and validate the file; write nothing. Raises ImportFileError for the whole file."""
+    report, _rows, _state = _validate(_read(upload), campaign, _Communes())
+    return report
+
+
+def import_apply(upload, *, campaign, user, group=None, progress=None):
+    """Validate again and write every row in one transaction, or nothing (ImportRefused).
+
+    `progress(done, total)` is called as rows are written.
+    """
+    # Reading the file and the communes needs no transaction (nor the write lock of SQLite).
+    read, communes = _read(upload), _Communes()
+    try:
+        with transaction.atomic():
+            # Serialise imports of one campaign (PostgreSQL; SQLite serialises writes anyway).
+            Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+            report, rows, state = _validate(read, campaign, communes)
+            if not report.ok:
+                raise ImportRefused(report)
+            _Writer(campaign, state, user, group).write(rows, progress)
+    except IntegrityError:
+        logger.warning(
+            "Import of commitments into %s collided with another change", campaign.slug, exc_info=True
+        )
+        raise ImportFileError(
+            gettext("The campaign changed during the import: nothing was imported, try again.")
+        ) from None
+    return report
