@@ -218,10 +218,11 @@ def result_count(campaign, query_string):
     """How many communes the list shows for these filters (the view's own filter code)."""
     from django.test import RequestFactory
 
-    from campaigns import queries, views
+    from campaigns import queries
+    from campaigns.views.public import target_filters
 
     request = RequestFactory().get("/?" + query_string)
-    return queries.campaign_targets(campaign, **views._filters(request, campaign)).count()
+    return queries.campaign_targets(campaign, **target_filters(request, campaign)).count()
 
 
 def query_counts(client, big, small):

@@ -38,9 +38,10 @@ def main():
     from django.template.loader import render_to_string
     from django.utils import translation
 
-    from campaigns import queries, services
+    from campaigns import services
     from campaigns.pdf import html_to_pdf
     from commitments.models import Commitment
+    from commitments.queries import commitment_for_document
 
     print_context("PDF documents of campaigns (WeasyPrint)", url)
     translation.activate("fr")
@@ -49,7 +50,7 @@ def main():
         .order_by("-pk")
         .first()
     )
-    commitment = queries.commitment_for_document(commitment.pk)
+    commitment = commitment_for_document(commitment.pk)
     target, framework = commitment.target, commitment.framework
     text = services.letter_text(target=target, framework=framework, candidate_list=commitment.candidate_list)
     letter = {

@@ -1,5 +1,6 @@
 """Reads of campaigns: public pages, map data, counts, exports, the commune page's panel.
-(The item page's panel and a commune's commitments for the mandate are commitments.queries.)"""
+(The item page's panel, a commune's commitments for the mandate and a bulletin for its PDF
+are commitments.queries.)"""
 
 from __future__ import annotations
 
@@ -170,19 +171,6 @@ def target_private(target: Target) -> dict[str, QuerySet]:
     }
 
 
-def commitment_for_document(pk: int) -> Commitment | None:
-    return (
-        Commitment.objects.filter(pk=pk)
-        .select_related(
-            "target__campaign", "target__commune__department", "target__group", "framework", "candidate_list"
-        )
-        .prefetch_related(
-            Prefetch("items", queryset=CommitmentItem.objects.select_related("item__framework", "level"))
-        )
-        .first()
-    )
-
-
 def commune_campaigns(commune: Commune) -> dict[str, QuerySet]:
     """For the commune page: its campaigns, lists, signatories and commitments for the mandate."""
     commitments = (
@@ -232,6 +220,26 @@ def campaign_export_rows(campaign: Campaign, **filters: str | Framework | Item |
     targets = campaign_targets(campaign, **filters)
     target_ids = targets.values("pk")
     labels = {status: str(label) for status, label in Target.Status.choices}
+    lists = _export_lists(target_ids)
+    bulletins = _export_bulletins(target_ids, *_export_item_codes(target_ids))
+    yield EXPORT_HEADER
+    rows = targets.values_list(
+        "pk",
+        "commune__code",
+        "commune__name",
+        "commune__name_type",
+        "commune__department__code",
+        "commune__department__region__name",
+        "status",
+        "group__name",
+    )
+    for pk, code, name, name_type, department, region, status, group in rows.iterator(chunk_size=2000):
+        base = [code, full_name(name, name_type), department, region, labels[status], group or ""]
+        yield from _export_target_rows(base, lists.get(pk, []), bulletins.get(pk, {}))
+
+
+def _export_lists(target_ids: QuerySet[Target]) -> dict[int, list[tuple]]:
+    """The targets' lists by name, by target: (pk, name, head of the list, label, elected)."""
     lists = defaultdict(list)
     for row in (
         CandidateList.objects.filter(target__in=target_ids)
@@ -239,6 +247,11 @@ def campaign_export_rows(campaign: Campaign, **filters: str | Framework | Item |
         .values_list("target_id", "pk", "name", "head_name", "political_label", "is_elected")
     ):
         lists[row[0]].append(row[1:])
+    return lists
+
+
+def _export_item_codes(target_ids: QuerySet[Target]) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """By active bulletin: the codes of its items, and of the national items they count for."""
     codes, national_codes = defaultdict(list), defaultdict(list)
     for commitment_id, code, parent, national in (
         CommitmentItem.objects.filter(
@@ -255,8 +268,16 @@ def campaign_export_rows(campaign: Campaign, **filters: str | Framework | Item |
         national_code = national if parent else code
         if national_code and national_code not in national_codes[commitment_id]:
             national_codes[commitment_id].append(national_code)
-    signed = defaultdict(list)
-    for row in (
+    return codes, national_codes
+
+
+def _export_bulletins(
+    target_ids: QuerySet[Target], codes: dict[int, list[str]], national_codes: dict[int, list[str]]
+) -> dict[int, dict[int | None, list[list[str]]]]:
+    """The cells of the active bulletins, oldest first, by target and list (None: the
+    municipality's): framework, signatory, role, date, items, national items."""
+    bulletins = defaultdict(lambda: defaultdict(list))
+    for target_id, list_id, pk, framework, signatory, role, signed_on in (
         Commitment.objects.filter(target__in=target_ids, withdrawn_at__isnull=True)
         .order_by("signed_on", "pk")
         .values_list(
@@ -269,41 +290,34 @@ def campaign_export_rows(campaign: Campaign, **filters: str | Framework | Item |
             "signed_on",
         )
     ):
-        signed[(row[0], row[1])].append(row[2:])
-    yield EXPORT_HEADER
-    rows = targets.values_list(
-        "pk",
-        "commune__code",
-        "commune__name",
-        "commune__name_type",
-        "commune__department__code",
-        "commune__department__region__name",
-        "status",
-        "group__name",
-    )
-    for pk, code, name, name_type, department, region, status, group in rows.iterator(chunk_size=2000):
-        base = [code, full_name(name, name_type), department, region, labels[status], group or ""]
-        entries = [(row[0], list(row[1:4]) + ["oui" if row[4] else "non"]) for row in lists.get(pk, [])]
-        entries.append((None, ["", "", "", ""]))
-        wrote = False
-        for list_id, list_cells in entries:
-            commitments = signed.get((pk, list_id), [])
-            for commitment_id, framework, signatory, role, signed_on in commitments:
-                wrote = True
-                yield (
-                    base
-                    + list_cells
-                    + [
-                        framework,
-                        signatory,
-                        role,
-                        signed_on.isoformat(),
-                        ";".join(codes.get(commitment_id, [])),
-                        ";".join(national_codes.get(commitment_id, [])),
-                    ]
-                )
-            if list_id is not None and not commitments:
-                wrote = True
-                yield base + list_cells + [""] * 6
-        if not wrote:
-            yield base + [""] * 10
+        bulletins[target_id][list_id].append(
+            [
+                framework,
+                signatory,
+                role,
+                signed_on.isoformat(),
+                ";".join(codes.get(pk, [])),
+                ";".join(national_codes.get(pk, [])),
+            ]
+        )
+    return bulletins
+
+
+def _export_target_rows(
+    base: list[str], lists: list[tuple], bulletins: dict[int | None, list[list[str]]]
+) -> Iterator[list[str]]:
+    """A target's rows: each list with each of its bulletins (or alone when it has none),
+    then the municipality's bulletins; the target alone when it has neither."""
+    entries = [(row[0], list(row[1:4]) + ["oui" if row[4] else "non"]) for row in lists]
+    entries.append((None, ["", "", "", ""]))
+    wrote = False
+    for list_id, list_cells in entries:
+        signed = bulletins.get(list_id, [])
+        for cells in signed:
+            wrote = True
+            yield base + list_cells + cells
+        if list_id is not None and not signed:
+            wrote = True
+            yield base + list_cells + [""] * 6
+    if not wrote:
+        yield base + [""] * 10

@@ -9,10 +9,10 @@ from django.utils import translation
 from django_tasks import task
 
 from commitments.models import Commitment
+from commitments.queries import commitment_for_document
 from core.emails import email_send
 from core.tokens import new_token
 
-from . import queries
 from .pdf import render_pdf
 
 
@@ -21,7 +21,7 @@ def send_signature_confirmation(*, commitment_id, email, manager_ids, site_url):
     """Email the signatory their bulletin as a PDF with a link to withdraw it, and tell
     the group's coordinators. The withdrawal token is made here, so that the task's
     stored arguments never hold it; only its hash is kept."""
-    commitment = queries.commitment_for_document(commitment_id)
+    commitment = commitment_for_document(commitment_id)
     if commitment is None or commitment.withdrawn_at is not None:
         return 0
     token, hashed = new_token()

@@ -1,5 +1,6 @@
 """Reads that are about commitments alone: the communes committed to an item (the item
-page's panel) and a commune's commitments for the mandate (on the commune page)."""
+page's panel), a commune's commitments for the mandate (on the commune page) and a signed
+bulletin with all its PDF shows."""
 
 from __future__ import annotations
 
@@ -63,3 +64,18 @@ def item_commitments(
         Commitment.objects.filter(items__item__in=equivalents, withdrawn_at__isnull=True).distinct().count()
     )
     return {"mandates": Paginator(mandates, per_page).get_page(page), "signatures_count": signatures}
+
+
+def commitment_for_document(pk: int) -> Commitment | None:
+    """A bulletin with what its PDF shows: the campaign, commune, group, framework, list and
+    items (through campaigns' models by their foreign keys' names, no import)."""
+    return (
+        Commitment.objects.filter(pk=pk)
+        .select_related(
+            "target__campaign", "target__commune__department", "target__group", "framework", "candidate_list"
+        )
+        .prefetch_related(
+            Prefetch("items", queryset=CommitmentItem.objects.select_related("item__framework", "level"))
+        )
+        .first()
+    )

@@ -1,0 +1,152 @@
+"""The members of an organisation: the list and the invitations sent from it, a member's
+removal and role, leaving; an invitation's page (by its single-use link)."""
+
+from allauth.core import ratelimit
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.actions import perform
+from core.permissions import require, site_url
+
+from .. import queries, services
+from ..forms import InvitationForm, RoleForm
+from ..models import Invitation, Membership
+from .common import organization_or_404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_members(request, slug):
+    organization = organization_or_404(request, slug)
+    require(request, "actors.view_members", organization)
+    can_invite = request.user.has_perm("actors.invite_member", organization)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST":
+        require(request, "actors.invite_member", organization)
+        if not form.is_valid():
+            pass
+        elif ratelimit.consume(request, action="invite_member", user=request.user) is False:
+            messages.error(request, _("Too many invitations sent: try again later."))
+        elif perform(
+            request,
+            lambda: services.invitation_send(
+                organization=organization,
+                invited_by=request.user,
+                site_url=site_url(request),
+                **form.cleaned_data,
+            ),
+            errors=services.ActorsError,
+            form=form,
+            field="email",
+            success=_("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+        ):
+            return redirect("actors:members", slug=organization.slug)
+    invitations = []
+    if can_invite:
+        invitations = organization.invitations.filter(accepted_at__isnull=True, cancelled_at__isnull=True)
+    return render(
+        request,
+        "actors/members.html",
+        {
+            "organization": organization,
+            "members": queries.members(organization),
+            "form": form,
+            "can_invite": can_invite,
+            "can_remove": request.user.has_perm("actors.remove_member", organization),
+            "invitations": invitations,
+            "role_form": RoleForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def membership_remove(request, slug, membership_id):
+    organization = organization_or_404(request, slug)
+    require(request, "actors.remove_member", organization)
+    membership = get_object_or_404(Membership, pk=membership_id, organization=organization)
+    perform(
+        request,
+        lambda: services.membership_remove(membership=membership),
+        errors=services.ActorsError,
+        success=_("%(name)s is no longer a member.") % {"name": membership.user.public_name},
+    )
+    return redirect("actors:members", slug=organization.slug)
+
+
+@login_required
+@require_POST
+def membership_role(request, slug, membership_id):
+    organization = organization_or_404(request, slug)
+    require(request, "actors.change_member_role", organization)
+    membership = get_object_or_404(Membership, pk=membership_id, organization=organization)
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        perform(
+            request,
+            lambda: services.membership_set_role(membership=membership, role=form.cleaned_data["role"]),
+            errors=services.ActorsError,
+            success=_("Role changed."),
+        )
+    return redirect("actors:members", slug=organization.slug)
+
+
+@login_required
+@require_POST
+def organization_leave(request, slug):
+    organization = organization_or_404(request, slug)
+    membership = Membership.objects.filter(organization=organization, user=request.user).first()
+    if membership is None:
+        raise Http404
+    require(request, "actors.leave_organization", organization)
+    if not perform(
+        request,
+        lambda: services.membership_remove(membership=membership),
+        errors=services.ActorsError,
+        success=_("You have left %(name)s.") % {"name": organization.name},
+    ):
+        return redirect(organization)
+    return redirect("pages:my_space")
+
+
+@login_required
+@require_POST
+def invitation_cancel(request, slug, invitation_id):
+    organization = organization_or_404(request, slug)
+    require(request, "actors.invite_member", organization)
+    invitation = get_object_or_404(Invitation, pk=invitation_id, organization=organization)
+    perform(
+        request,
+        lambda: services.invitation_cancel(invitation=invitation),
+        errors=services.ActorsError,
+        success=_("Invitation cancelled."),
+    )
+    return redirect("actors:members", slug=organization.slug)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request, token):
+    invitation = services.invitation_get(token)
+    usable = invitation is not None and invitation.is_usable
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{request.path}")
+        require(request, "actors.accept_invitation")
+        outcome = perform(
+            request,
+            lambda: services.invitation_accept(token=token, user=request.user),
+            errors=services.ActorsError,
+            success=lambda membership: _("Welcome to %(name)s!") % {"name": membership.organization.name},
+        )
+        if outcome:
+            return redirect(outcome.result.organization)
+    return render(
+        request,
+        "actors/invitation.html",
+        {"invitation": invitation if usable else None, "token": token},
+        status=200 if usable else 404,
+    )

@@ -1,0 +1,10 @@
+"""The views of campaigns, by sub-domain (campaigns/urls.py names each one):
+
+public     the campaign list, a campaign, its map data and export, a commune in a campaign
+campaigns  creating and editing a campaign, taking a commune on
+targets    managing a commune in a campaign: lists, log, letter, invitations, result, history
+bulletins  paper bulletins, deliberations, withdrawals, a bulletin's PDF and scan
+signature  signing and withdrawing without an account (single-use links)
+imports    the spreadsheet import
+common     what they share: the campaign or commune from the URL, the managers' check
+"""

@@ -1,0 +1,45 @@
+"""What the views of campaigns share: a campaign or a commune in it from the URL (404 when
+missing), the permission check of its managers, the way back to its page."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect
+
+from core.permissions import require
+
+from .. import queries
+
+
+def campaign_or_404(slug):
+    campaign = queries.campaign_get(slug)
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def target_or_404(slug, code):
+    campaign = campaign_or_404(slug)
+    target = queries.target_get(campaign, code)
+    if target is None:
+        raise Http404
+    target.campaign = campaign
+    return target
+
+
+def managed_target(request, slug, code, permission="campaigns.manage_target"):
+    """The commune in the campaign, once `permission` on it is checked (403 otherwise)."""
+    target = target_or_404(slug, code)
+    require(request, permission, target)
+    return target
+
+
+def back_to_target(target, anchor=""):
+    return redirect(target.get_absolute_url() + anchor)
+
+
+def form_errors(request, form):
+    """A form posted from the commune's page, which shows no form again: its errors as messages."""
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label} : {error}" if label else error)

@@ -1,0 +1,246 @@
+"""Managing a commune in a campaign: its lists, its log (steps), the letter, the signature
+invitations, the election result and the history."""
+
+from allauth.core import ratelimit
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from commitments.models import Commitment, CommitmentItem
+from core.actions import perform
+from core.history import history_entries
+from core.permissions import site_url
+from frameworks.models import Item
+
+from .. import services
+from ..forms import ElectedForm, InvitationForm, ListForm, StepForm
+from ..models import CandidateList, SignatureInvitation, Step
+from ..pdf import render_pdf
+from .common import back_to_target, form_errors, managed_target
+
+
+@login_required
+@require_POST
+def list_add(request, slug, code):
+    target = managed_target(request, slug, code)
+    form = ListForm(request.POST)
+    if form.is_valid():
+        perform(
+            request,
+            lambda: services.list_add(target=target, **form.cleaned_data),
+            errors=services.CampaignsError,
+            success=_("The list is added."),
+        )
+    else:
+        form_errors(request, form)
+    return back_to_target(target, "#listes")
+
+
+def _list_of(target, list_id):
+    return get_object_or_404(CandidateList, pk=list_id, target=target)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def list_edit(request, slug, code, list_id):
+    target = managed_target(request, slug, code)
+    candidate_list = _list_of(target, list_id)
+    form = ListForm(
+        request.POST or None,
+        initial={
+            "name": candidate_list.name,
+            "head_name": candidate_list.head_name,
+            "email": candidate_list.email,
+            "political_label": candidate_list.political_label,
+        },
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and perform(
+            request,
+            lambda: services.list_update(candidate_list=candidate_list, **form.cleaned_data),
+            errors=services.CampaignsError,
+            form=form,
+            success=_("Changes saved."),
+        )
+    ):
+        return back_to_target(target, "#listes")
+    return render(
+        request,
+        "campaigns/list_form.html",
+        {"target": target, "candidate_list": candidate_list, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def list_delete(request, slug, code, list_id):
+    target = managed_target(request, slug, code)
+    candidate_list = _list_of(target, list_id)
+    perform(
+        request,
+        lambda: services.list_delete(candidate_list=candidate_list),
+        errors=services.CampaignsError,
+        success=_("The list is removed."),
+    )
+    return back_to_target(target, "#listes")
+
+
+@login_required
+@require_POST
+def step_add(request, slug, code):
+    target = managed_target(request, slug, code)
+    form = StepForm(request.POST, target=target)
+    if form.is_valid():
+        perform(
+            request,
+            lambda: services.step_add(target=target, user=request.user, **form.cleaned_data),
+            errors=services.CampaignsError,
+            success=_("The step is added to the log."),
+        )
+    else:
+        form_errors(request, form)
+    return back_to_target(target, "#journal")
+
+
+@login_required
+@require_POST
+def step_delete(request, slug, code, step_id):
+    target = managed_target(request, slug, code)
+    step = get_object_or_404(Step, pk=step_id, target=target)
+    services.step_delete(step=step)
+    messages.success(request, _("The step is removed from the log."))
+    return back_to_target(target, "#journal")
+
+
+def _letter_args(request, target):
+    wanted = request.GET.get("referentiel", "")
+    framework = target.campaign.frameworks.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+    framework = framework or target.campaign.frameworks.order_by("title").first()
+    candidate_list = None
+    if list_id := request.GET.get("liste"):
+        if not list_id.isdigit():
+            raise Http404
+        candidate_list = _list_of(target, int(list_id))
+    return framework, candidate_list
+
+
+@login_required
+@require_GET
+def letter(request, slug, code, fmt="html"):
+    target = managed_target(request, slug, code)
+    framework, candidate_list = _letter_args(request, target)
+    if framework is None:
+        raise Http404
+    text = services.letter_text(
+        target=target, framework=framework, candidate_list=candidate_list, site_url=site_url(request)
+    )
+    context = {
+        "target": target,
+        "commune": target.commune,
+        "framework": framework,
+        "candidate_list": candidate_list,
+        "paragraphs": [paragraph for paragraph in text.split("\n\n") if paragraph.strip()],
+    }
+    if fmt == "pdf":
+        pdf = render_pdf("campaigns/letter_pdf.html", context)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="lettre-{target.commune.code}.pdf"'
+        return response
+    return render(request, "campaigns/letter.html", context)
+
+
+@login_required
+@require_POST
+def invitation_send(request, slug, code):
+    target = managed_target(request, slug, code)
+    form = InvitationForm(request.POST, target=target)
+    if not form.is_valid():
+        form_errors(request, form)
+    elif ratelimit.consume(request, action="signature_invitation", user=request.user) is False:
+        messages.error(request, _("Too many invitations sent: try again later."))
+    else:
+        perform(
+            request,
+            lambda: services.invitation_send(
+                target=target,
+                framework=form.cleaned_data["framework"],
+                candidate_list=form.cleaned_data.get("candidate_list"),
+                email=form.cleaned_data["email"],
+                sent_by=request.user,
+                site_url=site_url(request),
+            ),
+            errors=services.CampaignsError,
+            success=_("The signature invitation is sent."),
+        )
+    return back_to_target(target, "#invitations")
+
+
+@login_required
+@require_POST
+def invitation_cancel(request, slug, code, invitation_id):
+    target = managed_target(request, slug, code)
+    invitation = get_object_or_404(SignatureInvitation, pk=invitation_id, target=target)
+    services.invitation_cancel(invitation=invitation)
+    messages.success(request, _("The invitation is cancelled: its link no longer works."))
+    return back_to_target(target, "#invitations")
+
+
+@login_required
+@require_POST
+def mark_elected(request, slug, code):
+    target = managed_target(request, slug, code)
+    form = ElectedForm(request.POST, target=target)
+    if not form.is_valid():
+        form_errors(request, form)
+        return back_to_target(target, "#resultat")
+
+    def success(count):
+        if form.cleaned_data["candidate_list"] is None:
+            return _("The result is cleared.")
+        return _(
+            "The elected list is recorded: %(count)s signed bulletin(s) become the commune's commitments."
+        ) % {"count": count}
+
+    perform(
+        request,
+        lambda: services.mark_elected(target=target, candidate_list=form.cleaned_data["candidate_list"]),
+        errors=services.CampaignsError,
+        success=success,
+    )
+    return back_to_target(target, "#resultat")
+
+
+@login_required
+@require_GET
+def target_history(request, slug, code):
+    target = managed_target(request, slug, code)
+    list_ids = list(CandidateList.history.filter(target_id=target.pk).values_list("id", flat=True).distinct())
+    commitment_ids = list(
+        Commitment.history.filter(target_id=target.pk).values_list("id", flat=True).distinct()
+    )
+    item_records = list(
+        CommitmentItem.history.filter(commitment_id__in=commitment_ids).order_by("-history_date")[:500]
+    )
+    items = Item.objects.in_bulk({record.item_id for record in item_records}) if item_records else {}
+
+    def item_label(record):
+        item = items.get(record.item_id)
+        return f"{item.code}. {item.title}" if item else "—"
+
+    entries = history_entries(item_records, label=item_label)
+    for records in (
+        target.history.order_by("-history_date")[:200],
+        Step.history.filter(target_id=target.pk).order_by("-history_date")[:200],
+        CandidateList.history.filter(id__in=list_ids).order_by("-history_date")[:200],
+        Commitment.history.filter(id__in=commitment_ids).order_by("-history_date")[:200],
+    ):
+        entries += history_entries(list(records))
+    entries.sort(key=lambda entry: entry["date"], reverse=True)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "campaigns/history.html", {"target": target, "page": page})
