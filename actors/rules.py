@@ -102,7 +102,9 @@ def is_own_request(user, contact):
 
 @rules.predicate
 def is_partner_organization(user, organization):
-    return organization is not None and organization.kind == Organization.Kind.PARTNER
+    """Whether the object is a partner organisation (moderation rules receive any
+    moderated content: an update of the follow-up is never one)."""
+    return isinstance(organization, Organization) and organization.kind == Organization.Kind.PARTNER
 
 
 is_moderator = is_partner_coordinator | is_staff

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "moderation",
     "commitments",
     "campaigns",
+    "followup",
     "pages",
 ]
 

@@ -15,6 +15,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("compte/", include("allauth.urls")),
+    # Before core's /fichiers/: followup serves its evidence files (/fichiers/preuves/…) itself,
+    # once it has checked that their update is visible.
+    path("", include("followup.urls")),
     re_path(r"^fichiers/(?P<path>[A-Za-z0-9_\-/]+\.(?:png|jpg|jpeg|webp|pdf))$", serve, name="uploaded_file"),
     path("", include("pages.urls")),
     path("", include("territories.urls")),

@@ -24,8 +24,14 @@ if TYPE_CHECKING:
 # Moderated content, whatever its model: a service returns the object it was given.
 ContentT = TypeVar("ContentT", bound="Moderatable")
 
-# The models that can be reported, by "app_label.model".
+# The models that can be reported, by "app_label.model"; upper apps add theirs with
+# `register` from their AppConfig.ready() (moderation cannot import them).
 MODERATED = {"actors.organization"}
+
+
+def register(label: str) -> None:
+    """Let a Moderatable model ("app_label.model") of an upper app be reported and hidden."""
+    MODERATED.add(label.lower())
 
 
 class ModerationError(Exception):

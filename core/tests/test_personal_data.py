@@ -42,6 +42,7 @@ def test_every_app_with_user_data_is_registered_in_installed_apps_order():
         "moderation",
         "commitments",
         "campaigns",
+        "followup",
     ]
 
 

@@ -1341,6 +1341,167 @@ ROWS = [
 ]
 
 
+# Follow-up of commitments (followup) --------------------------------------------------------
+# Saint-Denis commits to the Pacte's first item by a council deliberation. Its voices:
+# the municipality (municipal_contact) and civil society (G's members: member,
+# coordinator). H (other_coordinator) does not follow Saint-Denis; the contact of 01001
+# does not speak for it; staff and partner coordinators have no voice (they moderate).
+
+
+def commit_saint_denis(world):
+    campaigns.deliberation_record(
+        target=world.target,
+        framework=world.framework,
+        choices=[(first_item(world), None, "")],
+        reference="2026-045",
+        adopted_on=timezone.localdate(),
+    )
+
+
+def followup_url(w, suffix=""):
+    return f"/communes/{w.saint_denis.code}/suivi/{suffix}"
+
+
+def followup_item_url(w, suffix=""):
+    return followup_url(w, f"engagements/{first_item(w).pk}/{suffix}")
+
+
+def followup_update(world, voice="municipality", *, joint=False, hidden=False):
+    """An update of Saint-Denis (a joint statement's draft when `joint`), in world.extra["update"]."""
+    from followup import services as followup
+
+    commit_saint_denis(world)
+    author = world.user("municipal_contact" if voice == "municipality" else "member")
+    common = {"commune": world.saint_denis, "item": first_item(world), "user": author, "voice": voice}
+    if joint:
+        update = followup.joint_statement_draft(**common, text="Accord du comité de suivi")
+    else:
+        update = followup.update_post(**common, version=0, text="Où nous en sommes", status="in_progress")
+    if hidden:
+        update.hidden_at, update.hidden_reason = timezone.now(), "Motif de la matrice"
+        update.save(update_fields=["hidden_at", "hidden_reason"])
+    world.extra["update"] = update
+
+
+def followup_posted(kind):
+    from followup.models import Update
+
+    return lambda c: Update.objects.filter(kind=kind, created_by=c.user, published_at__isnull=False).exists()
+
+
+def followup_data(w, speaking_for, **fields):
+    values = {"text": "Texte de la matrice", "status": "done", "progress": "100"}
+    values["speaking_for"] = speaking_for if speaking_for == "municipality" else f"group-{w.group.pk}"
+    return {**values, "municipality_version": "0", "civil_society_version": "0", **fields}
+
+
+def voices(default=DENY, **cells):
+    """The forms are the voices' (G's members, Saint-Denis's municipal contact): others are
+    refused before them (anonymous visitors sign in)."""
+    return matrix(default, **{"anonymous": LOGIN, **cells})
+
+
+def cosigned(cell):
+    return refreshed(cell.world.extra["update"]).published_at is not None
+
+
+ROWS += [
+    Row(
+        "followup_post_municipality_report",
+        "POST",
+        setup=commit_saint_denis,
+        url=lambda w: followup_item_url(w, "publier/"),
+        data=lambda w: followup_data(w, "municipality"),
+        # G's members have a voice, but not the municipality's: the form comes back.
+        expect=voices(municipal_contact=ALLOW, member=deny(200), coordinator=deny(200)),
+        effect=followup_posted("municipality"),
+    ),
+    Row(
+        "followup_post_civil_society_assessment",
+        "POST",
+        setup=commit_saint_denis,
+        url=lambda w: followup_item_url(w, "publier/"),
+        data=lambda w: followup_data(w, "group"),
+        expect=voices(member=ALLOW, coordinator=ALLOW, municipal_contact=deny(200)),
+        effect=followup_posted("civil_society"),
+    ),
+    Row(
+        "followup_draft_joint_statement",
+        "POST",
+        setup=commit_saint_denis,
+        url=lambda w: followup_item_url(w, "declaration-commune/"),
+        data=lambda w: followup_data(w, "municipality"),
+        expect=voices(municipal_contact=ALLOW, member=deny(200), coordinator=deny(200)),
+        effect=lambda c: c.user is not None and c.user.followup_updates.filter(kind="joint").exists(),
+    ),
+    Row(
+        "followup_cosign_municipality_draft",
+        "POST",
+        setup=lambda w: followup_update(w, joint=True),
+        url=lambda w: followup_url(w, f"mises-a-jour/{w.extra['update'].pk}/cosigner/"),
+        data=lambda w: followup_data(w, "group"),
+        # Civil society co-signs; the drafter's side may see the draft, not co-sign it;
+        # moderators see it; whoever else may not see it gets 404.
+        expect=voices(
+            deny(404),
+            member=ALLOW,
+            coordinator=ALLOW,
+            municipal_contact=DENY,
+            partner_coordinator=DENY,
+            staff=DENY,
+        ),
+        effect=cosigned,
+    ),
+    Row(
+        "followup_cosign_civil_society_draft",
+        "POST",
+        setup=lambda w: followup_update(w, "civil_society", joint=True),
+        url=lambda w: followup_url(w, f"mises-a-jour/{w.extra['update'].pk}/cosigner/"),
+        data=lambda w: followup_data(w, "municipality"),
+        expect=voices(
+            deny(404),
+            municipal_contact=ALLOW,
+            member=DENY,
+            coordinator=DENY,
+            partner_coordinator=DENY,
+            staff=DENY,
+        ),
+        effect=cosigned,
+    ),
+    Row(
+        "followup_report_update",
+        "POST",
+        setup=followup_update,
+        url=lambda w: f"/signaler/followup/update/{w.extra['update'].pk}/",
+        data=lambda w: {"reason": Report.Reason.FALSE, "comment": ""},
+        expect=matrix(ALLOW, anonymous=LOGIN),
+        effect=lambda c: Report.objects.filter(
+            object_id=c.world.extra["update"].pk, reporter=c.user
+        ).exists(),
+        success_url=lambda w: w.extra["update"].get_absolute_url(),
+    ),
+    Row(
+        "followup_hide_update",
+        "POST",
+        setup=followup_update,
+        url=lambda w: f"/moderation/followup/update/{w.extra['update'].pk}/",
+        data=lambda w: {"action": "hide", "reason": "Informations trompeuses"},
+        expect=matrix(DENY, anonymous=LOGIN, partner_coordinator=ALLOW, staff=ALLOW),
+        effect=lambda c: refreshed(c.world.extra["update"]).is_hidden,
+        success_url=lambda w: "/moderation/",
+    ),
+    Row(
+        "followup_hidden_update_page",
+        "GET",
+        setup=lambda w: followup_update(w, hidden=True),
+        url=lambda w: w.extra["update"].get_absolute_url(),
+        # Its author reads why; moderators see it; for everyone else it does not exist.
+        expect=matrix(deny(404), municipal_contact=ALLOW, partner_coordinator=ALLOW, staff=ALLOW),
+        effect=listed(lambda w: "Où nous en sommes"),
+    ),
+]
+
+
 def _cells():
     for row in ROWS:
         for role in ROLES:

@@ -1,0 +1,33 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_save
+from django.utils.translation import gettext_lazy as _
+
+
+class FollowupConfig(AppConfig):
+    name = "followup"
+    verbose_name = _("Follow-up of commitments")
+
+    def ready(self):
+        from core import panels, personal_data
+        from moderation import services as moderation
+
+        from . import queries, signals
+        from .models import Update
+        from .personal_data import PERSONAL_DATA
+
+        personal_data.register(PERSONAL_DATA)
+        # Updates are reported, hidden and restored like other moderated content; hiding
+        # one refreshes the states it had set (signals.update_saved).
+        moderation.register("followup.update")
+        post_save.connect(signals.update_saved, sender=Update, dispatch_uid="followup_update_moderated")
+
+        panels.register(
+            "commune",
+            "followup/includes/commune_panel.html",
+            lambda commune, request: queries.commune_panel(commune),
+        )
+        panels.register(
+            "framework_item",
+            "followup/includes/item_panel.html",
+            lambda item, request: queries.item_panel(item),
+        )
