@@ -7,7 +7,6 @@ hold one sub-domain each; callers use this package (`from campaigns import servi
 then `services.campaign_create(...)`).
 """
 
-from actors.queries import group_covers
 from commitments.services import withdraw_get
 
 from .bulletins import (
@@ -40,7 +39,6 @@ __all__ = [
     "commitment_withdraw",
     "default_letter_text",
     "deliberation_record",
-    "group_covers",  # actors.queries' rule, read here by campaigns/tests/test_review_fixes.py
     "import_job_check",
     "import_job_queue",
     "import_job_run",

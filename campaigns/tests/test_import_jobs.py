@@ -3,10 +3,12 @@ worker applies it (everything or nothing), and the job's page tells what happene
 command line goes through the same services and records its job too."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from campaigns import services
 from campaigns.models import CandidateList, ImportJob, Target
@@ -239,3 +241,14 @@ def test_an_unexpected_failure_of_the_command_fails_its_job(campaign, tmp_path, 
     assert job.status == ImportJob.Status.FAILED and str(error.value) == job.message
     assert snapshot() == before
     assert "disk on fire" in caplog.text
+
+
+def test_a_stale_import_stops_refreshing(campaign, coordinator, media_root):
+    from campaigns.models import ImportJob
+
+    _report, job = services.import_job_check(campaign=campaign, user=coordinator, upload=csv_upload([line()]))
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.QUEUED, created_at=timezone.now() - timedelta(hours=2)
+    )
+    page = browser(coordinator).get(job.get_absolute_url()).content.decode()
+    assert 'http-equiv="refresh"' not in page

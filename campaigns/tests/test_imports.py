@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from campaigns import imports
 from campaigns.imports import (
     COLUMNS,
     ImportFileError,
@@ -27,7 +28,7 @@ from frameworks.services import frameworks_load
 from territories.models import Commune
 from tests.support import make_group, make_partner_coordinator
 
-from .helpers import ANVITA, DEFAULTS, PACTE, csv_upload, line, make_campaign, snapshot, xlsx_upload
+from .helpers import ANVITA, DEFAULTS, PACTE, csv_upload, line, make_campaign, paper, snapshot, xlsx_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -647,3 +648,32 @@ def test_command_errors(campaign, coordinator, tmp_path):
             "nobody@example.org",
             stdout=io.StringIO(),
         )
+
+
+def test_an_import_never_rewrites_a_bulletin_signed_on_paper(campaign, target, first, coordinator):
+    commitment = paper(target, "A", "B", candidate_list=first)
+    upload = csv_upload([line(liste=first.name, tete_de_liste=first.head_name, email="", engagements="01")])
+    report = imports.import_check(upload, campaign=campaign)
+    assert not report.ok
+    [(column, _message)] = report.errors[0].errors
+    assert column == "engagements"
+    with pytest.raises(imports.ImportRefused):
+        upload.seek(0)
+        imports.import_apply(upload, campaign=campaign, user=coordinator)
+    assert sorted(
+        CommitmentItem.objects.filter(commitment=commitment).values_list("item__code", flat=True)
+    ) == [
+        "A",
+        "B",
+    ]
+    # The same items: nothing to do.
+    same = csv_upload([line(liste=first.name, tete_de_liste=first.head_name, email="", engagements="A;B")])
+    assert imports.import_check(same, campaign=campaign).counts.get("unchanged") == 1
+
+
+def test_the_import_template_passes_its_own_check_in_every_kind_of_campaign(coordinator):
+    for kind in Campaign.Kind.values:
+        campaign = make_campaign(coordinator, title=f"Campagne {kind}", kind=kind)
+        content, _content_type, filename = imports.import_template("csv", campaign=campaign)
+        report = imports.import_check(SimpleUploadedFile(filename, content), campaign=campaign)
+        assert report.ok, [row.errors for row in report.rows]

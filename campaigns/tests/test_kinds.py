@@ -225,3 +225,28 @@ def test_a_declared_kind_with_lists_but_no_result_never_makes_a_list_bulletin_th
     report = imports.import_check(csv_upload([line(elue="oui")]), campaign=campaign)
     assert report.rows[0].errors == [("elue", RESULT_REFUSED)]
     assert not MandateCommitment.objects.exists()
+
+
+def test_a_mid_mandate_bulletin_is_the_communes_commitment(coordinator, group, member):
+    campaign = make_campaign(coordinator, title="Mi-mandat", kind=Campaign.Kind.MID_MANDATE)
+    target = take_on(campaign, group=group, user=member)
+    commitment = paper(target, "26", name="Mme la maire", role="maire")
+    mandate = MandateCommitment.objects.get(commitment=commitment)
+    assert mandate.commune_id == target.commune_id
+    # The same through a spreadsheet.
+    upload = csv_upload(
+        [
+            line(
+                code_insee="01001",
+                commune="",
+                departement="",
+                liste="",
+                tete_de_liste="",
+                email="",
+                signataire="M. le maire",
+                qualite="maire",
+            )
+        ]
+    )
+    imports.import_apply(upload, campaign=campaign, user=coordinator)
+    assert MandateCommitment.objects.filter(campaign=campaign, commune__code="01001").exists()

@@ -1,15 +1,19 @@
 """What the public sees of campaigns on other apps' pages (the commune page, the item page
 of a framework), and the cost in queries of the public pages."""
 
+import csv
+import io
 import re
 
+import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from campaigns import services
 from campaigns.models import Campaign, CandidateList, Target
-from commitments.models import Commitment
+from commitments.models import Commitment, MandateCommitment
 from territories.models import Commune
 from tests.support import browser
 
@@ -267,3 +271,32 @@ def test_the_map_data_is_one_query_for_the_points(campaign, coordinator, django_
     with django_assert_num_queries(4):  # the campaign (+ frameworks, organisers), the points
         response = browser().get(campaign.get_absolute_url() + "carte.json")
     assert len(response.json()["points"]) == 30
+
+
+def test_exports_never_carry_formulas(campaign, target, first):
+    paper(target, "A", candidate_list=first, name='=HYPERLINK("http://evil.example","clic")', role="+tête")
+    text = b"".join(browser().get(campaign.get_absolute_url() + "export.csv").streaming_content).decode()
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    signed = next(row for row in rows if row["signataire"])
+    assert signed["signataire"].startswith("'=HYPERLINK") and signed["qualite"] == "'+tête"
+    content = browser().get(campaign.get_absolute_url() + "export.xlsx").content
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    values = [cell.value for row in sheet.iter_rows() for cell in row]
+    assert not any(isinstance(value, str) and value.startswith("=") for value in values)
+    assert any(isinstance(value, str) and value.startswith("'=HYPERLINK") for value in values)
+
+
+def test_a_commune_committed_twice_to_an_item_is_listed_once(campaign, target, first, member):
+    paper(target, "26", candidate_list=first)
+    services.mark_elected(target=target, candidate_list=first)
+    services.deliberation_record(
+        target=target,
+        framework=framework(PACTE),
+        choices=[(item("26"), None, "")],
+        reference="DEL-2026-001",
+        adopted_on=timezone.localdate(),
+        user=member,
+    )
+    assert MandateCommitment.objects.filter(commune=target.commune).count() == 2
+    html = browser().get(item("26").get_absolute_url()).content.decode()
+    assert html.count(f'href="{target.commune.get_absolute_url()}"') == 1

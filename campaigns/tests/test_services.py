@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from django.utils import timezone, translation
 
-from actors.models import Membership
+from actors.models import Membership, Organization
+from actors.queries import group_covers
 from campaigns import services
 from campaigns.forms import CampaignForm, PaperForm
 from campaigns.models import LETTER_FIELDS, Campaign, CandidateList, SignatureInvitation, Step, Target
@@ -940,3 +941,24 @@ def test_managers_emails_are_the_group_coordinators_or_the_organisers(campaign, 
     assert make_partner_coordinator("egm@example.org", partner="egm") not in {
         m.user for m in managers_emails(orphan)
     }
+
+
+def test_a_group_claims_a_followed_commune_only_in_its_territory(campaign, coordinator):
+    target = take_on(campaign, user=coordinator)  # Saint-Denis, followed by the coordinators
+    elsewhere = make_group("Accueil Bourg", commune="01001", coordinator=make_user("bourg@example.org"))
+    with pytest.raises(services.CampaignsError):
+        take_on(campaign, group=elsewhere)
+    target.refresh_from_db()
+    assert target.group is None
+    here = make_group("Accueil Saint-Denis bis", commune="93066", coordinator=make_user("sd@example.org"))
+    assert take_on(campaign, group=here).group == here
+    department = Organization.objects.create(
+        name="Collectif 93",
+        slug="collectif-93",
+        kind=Organization.Kind.LOCAL_GROUP,
+        scale=Organization.Scale.DEPARTMENT,
+        department=target.commune.department,
+        status=Organization.Status.VALIDATED,
+    )
+    assert group_covers(department, target.commune)
+    assert not group_covers(here, take_on(campaign, "01001", user=coordinator).commune)

@@ -5,16 +5,18 @@ import re
 from datetime import timedelta
 
 import pytest
+import yaml
 from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
 from actors.models import Membership
 from campaigns import services
-from campaigns.models import SignatureInvitation, Target
+from campaigns.models import Campaign, SignatureInvitation, Target
 from campaigns.tasks import send_signature_confirmation
 from commitments.models import Commitment, CommitmentItem, MandateCommitment
 from core.tokens import token_hash
+from frameworks.services import DATA_DIR, FrameworksLoadError, frameworks_load
 from tests.support import browser, make_user, messages_of
 
 from .helpers import (
@@ -27,6 +29,7 @@ from .helpers import (
     framework,
     item,
     make_campaign,
+    paper,
     refused,
     status_of,
     take_on,
@@ -472,3 +475,79 @@ def test_invitations_refused_by_a_closed_campaign(campaign, target, first, membe
     html = client.get(target.get_absolute_url()).content.decode()
     assert fr("The campaign is closed: no new invitation.") in html
     assert 'invitations/"' not in html  # no sending form
+
+
+def test_the_text_of_a_signed_item_cannot_change_within_a_version(target, first, tmp_path):
+    paper(target, "26", candidate_list=first)
+    data = yaml.safe_load((DATA_DIR / "pacte-pour-la-transition.yaml").read_text(encoding="utf-8"))
+    next(entry for entry in data["items"] if entry["code"] == "26")["summary"] = "Un autre texte."
+    path = tmp_path / "pacte.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    before = item("26").summary
+    with pytest.raises(FrameworksLoadError, match="26"):
+        frameworks_load([path])
+    assert item("26").summary == before
+    # An unsigned item's text may still be corrected in place.
+    next(entry for entry in data["items"] if entry["code"] == "01")["summary"] = "Un résumé corrigé."
+    next(entry for entry in data["items"] if entry["code"] == "26")["summary"] = before
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    frameworks_load([path])
+    assert item("01").summary == "Un résumé corrigé."
+
+
+def test_closing_a_campaign_ends_its_signature_links(campaign, target, first, member):
+    invitation, token = services.invitation_send(
+        target=target,
+        framework=framework(PACTE),
+        email="tete@example.org",
+        sent_by=member,
+        candidate_list=first,
+    )
+    services.campaign_update(
+        campaign=campaign,
+        title=campaign.title,
+        description="",
+        frameworks=list(campaign.frameworks.all()),
+        organizers=list(campaign.organizers.all()),
+        first_round=campaign.first_round,
+        second_round=None,
+        mandate_start=2026,
+        mandate_end=2032,
+        is_open=False,
+        letter_template=campaign.letter_template,
+    )
+    invitation.refresh_from_db()
+    assert invitation.cancelled_at is not None
+    assert browser().get(f"/signer/{token}/").status_code == 410
+
+
+def test_a_link_of_a_closed_campaign_cannot_sign(campaign, target, first, member):
+    invitation, token = services.invitation_send(
+        target=target,
+        framework=framework(PACTE),
+        email="tete@example.org",
+        sent_by=member,
+        candidate_list=first,
+    )
+    Campaign.objects.filter(pk=campaign.pk).update(is_open=False)  # closed without the service
+    with pytest.raises(services.CampaignsError):
+        services.sign_online(
+            token=token,
+            choices=[(item("A"), None, "")],
+            signatory_name="Marie Curie",
+            signatory_role="tête de liste",
+            terms_accepted=True,
+        )
+    assert not SignatureInvitation.objects.filter(used_at__isnull=False).exists()
+
+
+def test_a_second_withdrawal_by_the_same_link_is_a_message(campaign, target, first, immediate_tasks):
+    from commitments.models import Commitment
+    from core.tokens import new_token
+
+    commitment = paper(target, "A", candidate_list=first)
+    token, hashed = new_token()
+    Commitment.objects.filter(pk=commitment.pk).update(withdraw_token_hash=hashed)
+    client = browser()
+    assert client.post(f"/retrait/{token}/", {"reason": ""}).status_code == 302
+    assert client.post(f"/retrait/{token}/", {"reason": ""}).status_code == 404  # the link is spent

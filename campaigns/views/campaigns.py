@@ -8,7 +8,6 @@ from django.views.decorators.http import require_http_methods
 from actors.rules import coordinated_partner_ids
 from core.actions import perform
 from core.permissions import require
-from frameworks.models import Framework
 from territories.queries import clean_query
 
 from .. import services
@@ -51,24 +50,8 @@ def campaign_create(request):
 def campaign_edit(request, slug):
     campaign = campaign_or_404(slug)
     require(request, "campaigns.change_campaign", campaign)
-    initial = {
-        "title": campaign.title,
-        "description": campaign.description,
-        "frameworks": list(campaign.frameworks.all()),
-        "organizers": list(campaign.organizers.all()),
-        "first_round": campaign.first_round,
-        "second_round": campaign.second_round,
-        "mandate_start": campaign.mandate_start,
-        "mandate_end": campaign.mandate_end,
-        "is_open": campaign.is_open,
-        "letter_template": campaign.letter_template,
-    }
-    form = CampaignForm(request.POST or None, initial=initial, editing=True)
-    form.fields["frameworks"].queryset = (
-        (Framework.objects.current() | Framework.objects.filter(campaigns=campaign))
-        .distinct()
-        .order_by("title")
-    )
+    # Initial values from the campaign; its frameworks stay offered even when superseded.
+    form = CampaignForm(request.POST or None, instance=campaign)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["letter_template"] = data["letter_template"] or services.default_letter_text()
