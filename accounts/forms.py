@@ -10,6 +10,21 @@ class ProfileForm(forms.ModelForm):
         fields = ["display_name", "language"]
 
 
+class SignupForm(forms.Form):
+    """What allauth's sign-up form asks on top of the email and password: the name people
+    will see (invitations, validation queues and history name people, never "Membre")."""
+
+    display_name = User._meta.get_field("display_name").formfield(
+        required=True,
+        label=_("Your name"),
+        help_text=_("Your first and last name, or the name you are known by in your group. Shown to the people you work with."),
+    )
+
+    def signup(self, request, user):
+        user.display_name = self.cleaned_data["display_name"].strip()
+        user.save(update_fields=["display_name"])
+
+
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(label=_("Your password, to confirm"), widget=forms.PasswordInput)
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from core.tokens import TOKEN_MAX_LENGTH, token_hash
 
 from territories.queries import clean_query
 
@@ -103,3 +106,18 @@ def group_covers(group: Organization, commune: Commune) -> bool:
 
 def user_municipal_contacts(user: User) -> QuerySet[MunicipalContact]:
     return MunicipalContact.objects.filter(user=user).select_related("commune__department")
+
+
+def pending_contact_by_token(token: str, *, for_update: bool = False) -> MunicipalContact | None:
+    """The pending request a town hall's verification link stands for, while the link is
+    valid (None otherwise), with the requester and the commune."""
+    if not token or len(token) > TOKEN_MAX_LENGTH:
+        return None
+    contacts = MunicipalContact.objects.select_related("user", "commune__department")
+    if for_update:
+        contacts = contacts.select_for_update(of=("self",))
+    return contacts.filter(
+        token_hash=token_hash(token),
+        status=MunicipalContact.Status.PENDING,
+        token_expires_at__gt=timezone.now(),
+    ).first()

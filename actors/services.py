@@ -19,6 +19,7 @@ from core.emails import email_send
 from core.slugs import unique_slug
 from core.tokens import TOKEN_MAX_LENGTH, new_token, token_hash
 
+from . import queries
 from .models import Invitation, Membership, MunicipalContact, Organization
 
 if TYPE_CHECKING:
@@ -317,14 +318,8 @@ def municipal_contact_request(
 @transaction.atomic
 def municipal_contact_verify_by_token(*, token: str) -> MunicipalContact:
     """The town hall clicked the link sent to its official address."""
-    contact = None
-    if token and len(token) <= TOKEN_MAX_LENGTH:
-        contact = (
-            MunicipalContact.objects.select_for_update()
-            .filter(token_hash=token_hash(token), status=MunicipalContact.Status.PENDING)
-            .first()
-        )
-    if contact is None or contact.token_expires_at is None or contact.token_expires_at <= timezone.now():
+    contact = queries.pending_contact_by_token(token, for_update=True)
+    if contact is None:
         raise ActorsError(_("This verification link is invalid or has expired."))
     contact.status = MunicipalContact.Status.VERIFIED
     contact.method = MunicipalContact.Method.TOWN_HALL_EMAIL

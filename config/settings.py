@@ -35,6 +35,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 # Public address used in links sent by email (e.g. https://hospitalite.example.org).
 SITE_URL = os.environ.get("SITE_URL", "")
+# The platform's name, in pages and emails.
+SITE_NAME = "Hospitalité"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -153,6 +155,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "pages:my_space"
 ACCOUNT_LOGOUT_REDIRECT_URL = "pages:home"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

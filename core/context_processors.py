@@ -2,4 +2,4 @@ from django.conf import settings
 
 
 def site(request):
-    return {"site_name": "Hospitalité", "map_tile_url": settings.MAP_TILE_URL}
+    return {"site_name": settings.SITE_NAME, "map_tile_url": settings.MAP_TILE_URL}

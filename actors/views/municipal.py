@@ -70,7 +70,11 @@ def municipal_contact_verify(request, token):
         except services.ActorsError as error:
             return render(request, "actors/municipal_contact_verify.html", {"error": str(error)}, status=404)
         return render(request, "actors/municipal_contact_verify.html", {"verified": contact})
-    return render(request, "actors/municipal_contact_verify.html", {"token": token})
+    contact = queries.pending_contact_by_token(token)
+    if contact is None:
+        error = _("This verification link is invalid or has expired.")
+        return render(request, "actors/municipal_contact_verify.html", {"error": error}, status=404)
+    return render(request, "actors/municipal_contact_verify.html", {"token": token, "contact": contact})
 
 
 @login_required

@@ -25,12 +25,13 @@ def main_form(page):
     return page.locator("main form").filter(has=page.get_by_role("button"))
 
 
-def sign_up(browsing, email):
+def sign_up(browsing, email, name):
     """Fill and send the sign-up form shown by the page."""
     page = browsing.page
     expect(page.locator("h1")).to_have_text("Création de compte")
     form = page.locator("main form")
     form.get_by_label("Courriel").fill(email)
+    form.get_by_label(re.compile(r"^Votre nom")).fill(name)
     form.get_by_label(re.compile(r"^Mot de passe( \(obligatoire\))?$")).fill(PASSWORD)
     form.get_by_label("Mot de passe (confirmation)").fill(PASSWORD)
     page = submit(browsing, form.get_by_role("button", name="Création de compte"))
@@ -62,7 +63,7 @@ def test_sign_up_create_a_group_have_it_validated_by_its_network_and_invite_a_me
 
     # A visitor signs up, confirms the address from the email, lands in their space.
     founder.open("/compte/signup/")
-    sign_up(founder, "fondatrice@example.org")
+    sign_up(founder, "fondatrice@example.org", "Fatou Diallo")
     page = confirm_email(founder, "fondatrice@example.org")
     expect(page).to_have_url(founder.url("/compte/"))
     expect(page.locator("h1")).to_have_text("Mon espace")
@@ -93,6 +94,8 @@ def test_sign_up_create_a_group_have_it_validated_by_its_network_and_invite_a_me
     entry = section(page, "Accueil Saint-Denis")
     expect(entry).to_contain_text("Saint-Denis (93)")
     expect(entry).to_contain_text("États Généraux des Migrations (EGM)")
+    # Whoever decides sees who is asking.
+    expect(entry).to_contain_text("par Fatou Diallo (fondatrice@example.org)")
     page = submit(coordinator, entry.get_by_role("button", name="Valider"))
     expect(page).to_have_url(coordinator.url("/organisations/a-valider/"))
     expect(page.locator(".messages")).to_contain_text("Décision enregistrée")
@@ -115,11 +118,14 @@ def test_sign_up_create_a_group_have_it_validated_by_its_network_and_invite_a_me
     # The invited person follows the link, creates an account with that very
     # address, confirms it, comes back to the invitation and accepts it.
     message = email_to("nouveau@example.org", "Invitation à rejoindre Accueil Saint-Denis")
+    assert "Fatou Diallo vous invite" in message.body
     page = newcomer.open(link_in(message, newcomer, "/invitations/"))
     invitation_url = page.url
     expect(page.locator("h1")).to_have_text("Rejoindre Accueil Saint-Denis")
     page = submit(newcomer, page.locator("main .actions").get_by_role("link", name="Créer un compte"))
-    sign_up(newcomer, "nouveau@example.org")
+    # The sign-up form comes with the invited address.
+    expect(page.locator("main form").get_by_label("Courriel")).to_have_value("nouveau@example.org")
+    sign_up(newcomer, "nouveau@example.org", "Awa Koné")
     page = confirm_email(newcomer, "nouveau@example.org")
     expect(page).to_have_url(invitation_url)
     page = submit(newcomer, page.locator("main form").get_by_role("button", name="Accepter l’invitation"))

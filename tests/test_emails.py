@@ -1,0 +1,194 @@
+"""Every email the platform sends, as its reader gets it, in French and in English: each
+template is rendered through the flow that sends it, with a marker for any variable the
+template asks and the context lacks, and no placeholder may come out empty ("Bonjour,
+c'est  !")."""
+
+import copy
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from actors import services as actors_services
+from actors.models import MunicipalContact, Organization
+from moderation import services as moderation_services
+from territories.models import Commune
+from tests.support import make_group, make_partner_coordinator, make_user
+
+pytestmark = pytest.mark.django_db
+
+MISSING = "⟦missing: %s⟧"
+PASSWORD = "un mot de passe assez long 42"
+SITE = "http://testserver"
+
+
+@pytest.fixture(autouse=True)
+def marked_templates(settings):
+    """A variable a template asks and its context lacks shows as a marker."""
+    templates = copy.deepcopy(settings.TEMPLATES)
+    templates[0]["OPTIONS"]["string_if_invalid"] = MISSING
+    settings.TEMPLATES = templates
+
+
+def problems(message):
+    """What is wrong in an email as sent: missing variables, empty placeholders (two
+    spaces in a row, a space before a full stop or a comma, empty quotes), HTML escapes."""
+    found = []
+    for part, text in (("subject", message.subject), ("body", message.body)):
+        found += [f"{part}: {marker}" for marker in re.findall(r"⟦missing: [^⟧]*⟧", text)]
+        for line in text.splitlines():
+            stripped = line.strip()
+            if "  " in stripped or re.search(r"\s[.,)]|«\s*»|“\s*”|\(\s*\)", stripped):
+                found.append(f"{part}: {line!r}")
+        found += [
+            f"{part} is HTML-escaped" for entity in ("&#x27;", "&quot;", "&amp;", "&lt;") if entity in text
+        ]
+    return found
+
+
+def sent(language):
+    messages = list(mail.outbox)
+    assert messages, "no email was sent"
+    for message in messages:
+        assert not problems(message), (language, message.subject, problems(message), message.body)
+    return messages
+
+
+LANGUAGES = ["fr", "en"]
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run a service as a request would: its emails leave once its transaction commits."""
+
+    def run(call):
+        with django_capture_on_commit_callbacks(execute=True):
+            return call()
+
+    return run
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_sign_up_confirmation_names_the_platform(client, settings, language):
+    settings.LANGUAGE_CODE = language
+    client.post(
+        "/compte/signup/",
+        {
+            "email": "nadia@example.org",
+            "display_name": "Nadia N.",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    [message] = sent(language)
+    assert "Hospitalité" in message.body
+    assert "testserver" in message.body
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_password_reset(client, language):
+    make_user("alice@example.org", display_name="Alice Martin", language=language)
+    client.post("/compte/password/reset/", {"email": "alice@example.org"})
+    [message] = sent(language)
+    assert "Hospitalité" in message.body
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_group_to_validate_reviewed_and_invitation(commit, language):
+    coordinator = make_partner_coordinator(
+        "coord@egm.example.org", display_name="Claire EGM", language=language
+    )
+    founder = make_user("fatou@example.org", display_name="Fatou Diallo", language=language)
+    egm = Organization.objects.get(slug="egm")
+    group = commit(
+        lambda: actors_services.organization_create_local_group(
+            user=founder,
+            name="Accueil l'Abergement",
+            group_type=Organization.GroupType.OTHER,
+            commune=Commune.objects.get(code="01001"),
+            networks=[egm],
+            site_url=SITE,
+        )
+    )
+    [to_validate] = sent(language)
+    assert to_validate.to == ["coord@egm.example.org"] and "Accueil l'Abergement" in to_validate.subject
+    mail.outbox.clear()
+    group = commit(
+        lambda: actors_services.organization_set_status(
+            organization=group, user=coordinator, validated=True, site_url=SITE
+        )
+    )
+    [reviewed] = sent(language)
+    assert reviewed.to == ["fatou@example.org"]
+    mail.outbox.clear()
+    commit(
+        lambda: actors_services.invitation_send(
+            organization=group, email="awa@example.org", role="member", invited_by=founder, site_url=SITE
+        )
+    )
+    [invitation] = sent(language if language == "fr" else "fr")  # no account yet: the site's language
+    assert "Fatou Diallo" in invitation.body
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_town_hall_verification(commit, language):
+    user = make_user("adjointe@example.org", display_name="Inès Adjointe", language=language)
+    commune = Commune.objects.get(code="93066")
+    Commune.objects.filter(pk=commune.pk).update(town_hall_email="mairie@example.org")
+    commune.refresh_from_db()
+    commit(
+        lambda: actors_services.municipal_contact_request(
+            user=user,
+            commune=commune,
+            role=MunicipalContact.Role.COUNCIL,
+            position="Adjointe à la solidarité",
+            by_town_hall_email=True,
+            site_url=SITE,
+        )
+    )
+    [message] = sent(language)
+    assert message.to == ["mairie@example.org"]
+    assert "Inès Adjointe" in message.body
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_moderation_decision(commit, language):
+    author = make_user("auteur@example.org", display_name="Paul Auteur", language=language)
+    moderator = make_partner_coordinator("mod@egm.example.org", display_name="Modération")
+    group = make_group("Collectif Fantôme", coordinator=author)
+    commit(
+        lambda: moderation_services.content_hide(
+            content=group, moderator=moderator, reason="Inconnu du réseau", site_url=SITE
+        )
+    )
+    [message] = sent(language)
+    assert message.to == ["auteur@example.org"]
+    assert "Inconnu du réseau" in message.body
+
+
+def test_the_checker_finds_an_empty_placeholder():
+    """The check itself: the broken greeting of the issue is caught."""
+    broken = mail.EmailMessage(
+        subject="[Hospitalité] Confirmez", body="Bonjour, c'est  !\nMerci d'utiliser  !"
+    )
+    assert problems(broken)
+    fine = mail.EmailMessage(subject="[Hospitalité] Confirmez", body="Bonjour, c’est Hospitalité !")
+    assert not problems(fine)
+
+
+def test_a_second_browser_sees_the_invitation_sign_up_prefilled(commit):
+    founder = make_user("fatou@example.org", display_name="Fatou Diallo")
+    group = make_group("Accueil Saint-Denis", coordinator=founder)
+    commit(
+        lambda: actors_services.invitation_send(
+            organization=group, email="awa@example.org", role="member", invited_by=founder, site_url=SITE
+        )
+    )
+    path = re.search(r"http://testserver(/invitations/\S+)", mail.outbox[-1].body).group(1)
+    page = Client().get(path).content.decode()
+    signup = re.search(r'href="(/compte/signup/[^"]+)"', page).group(1).replace("&amp;", "&")
+    assert "email=awa%40example.org" in signup
+    form = Client().get(signup).content.decode()
+    assert 'value="awa@example.org"' in form
