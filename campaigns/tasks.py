@@ -3,14 +3,13 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
 from commitments.models import Commitment
 from commitments.queries import commitment_for_document
-from core.emails import email_send
+from core.emails import email_send, render_text
 from core.tokens import new_token
 
 from .pdf import render_pdf
@@ -31,8 +30,8 @@ def send_signature_confirmation(*, commitment_id, email, manager_ids, site_url):
     with translation.override(settings.LANGUAGE_CODE):
         context = {"commitment": commitment, "withdraw_url": withdraw_url, "target_url": target_url}
         pdf = render_pdf("campaigns/bulletin_pdf.html", {**context, "items": commitment.items.all()})
-        subject = render_to_string("campaigns/emails/signature_confirmation_subject.txt", context).strip()
-        body = render_to_string("campaigns/emails/signature_confirmation_body.txt", context)
+        subject = render_text("campaigns/emails/signature_confirmation_subject.txt", context).strip()
+        body = render_text("campaigns/emails/signature_confirmation_body.txt", context)
     message = EmailMultiAlternatives(
         subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.splitlines()),
         body=body,

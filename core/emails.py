@@ -1,7 +1,8 @@
 """Emails: rendered in the recipient's language, sent by the task queue."""
 
 from django.conf import settings
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import translation
 
 from .tasks import send_email
@@ -24,6 +25,12 @@ def email_message_enqueue(message):
     )
 
 
+def render_text(name, context):
+    """A plain-text template (a subject, a body): nothing HTML-escaped, whatever the
+    template says ("L'Abergement", never "L&#x27;Abergement")."""
+    return get_template(name).template.render(Context(context, autoescape=False))
+
+
 def email_send(*, template, to, context, language=None):
     """Render templates/<template>_subject.txt and _body.txt, then queue the email.
 
@@ -32,8 +39,8 @@ def email_send(*, template, to, context, language=None):
     address = getattr(to, "email", to)
     language = language or getattr(to, "language", None) or settings.LANGUAGE_CODE
     with translation.override(language):
-        subject = render_to_string(f"{template}_subject.txt", context).strip()
-        body = render_to_string(f"{template}_body.txt", context)
+        subject = render_text(f"{template}_subject.txt", context).strip()
+        body = render_text(f"{template}_body.txt", context)
     subject = " ".join(subject.splitlines())
     send_email.enqueue(
         subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,

@@ -192,3 +192,33 @@ def test_a_second_browser_sees_the_invitation_sign_up_prefilled(commit):
     assert "email=awa%40example.org" in signup
     form = Client().get(signup).content.decode()
     assert 'value="awa@example.org"' in form
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_signature_invitation_to_a_commune_with_an_apostrophe(commit, language, settings):
+    from campaigns import services as campaigns_services
+    from campaigns.tests.helpers import PACTE, add_list, framework, make_campaign, take_on
+
+    settings.LANGUAGE_CODE = language
+    coordinator = make_partner_coordinator(
+        "coord@pacte.example.org", partner=PACTE, display_name="Chloé Pacte"
+    )
+    group = make_group(
+        "Accueil Abergement", commune="01001", coordinator=make_user("g@example.org", display_name="Gaël")
+    )
+    campaign = make_campaign(coordinator)
+    target = take_on(campaign, "01001", group=group)
+    candidate_list = add_list(target, name="L'Abergement d'abord", head_name="Jeanne D'Arc")
+    mail.outbox.clear()
+    commit(
+        lambda: campaigns_services.invitation_send(
+            target=target,
+            framework=framework(PACTE),
+            email="tete@example.org",
+            sent_by=group.memberships.first().user,
+            candidate_list=candidate_list,
+            site_url=SITE,
+        )
+    )
+    [message] = sent(language)
+    assert "L'Abergement" in message.subject or "L’Abergement" in message.subject
