@@ -172,6 +172,7 @@ class StepForm(forms.Form):
         empty_label=_("The municipality / all lists"),
     )
     notes = model_field(Step, "notes", widget=forms.Textarea(attrs={"rows": NOTES_ROWS}))
+    public_reason = model_field(Step, "public_reason", widget=forms.Textarea(attrs={"rows": COMMENT_ROWS}))
 
     def __init__(self, *args, target, **kwargs):
         super().__init__(*args, **kwargs)
@@ -357,6 +358,18 @@ class FrameworkChoiceForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = model_field(Commitment, "withdrawal_reason", label=_("Reason (optional, public)"))
+
+
+class DeclineForm(forms.Form):
+    """Declining from the signature link: "I do not commit" (plain text: public_reason_clean)."""
+
+    public_reason = model_field(
+        Step,
+        "public_reason",
+        label=_("Reason (optional, public)"),
+        help_text=_("Shown on the public page of the commune with your refusal."),
+        widget=forms.Textarea(attrs={"rows": COMMENT_ROWS}),
+    )
 
 
 class ElectedForm(forms.Form):

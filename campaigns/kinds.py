@@ -15,13 +15,24 @@ model field, is made from KINDS, so the two cannot drift.
 - lists_refused, lists_refused_in_file, result_refused: the refusals in the kind's own
   words (French grammar differs from one kind to the next), required when the kind has no
   lists, or no election result.
+
+A campaign's phase (open, waiting for the results, results recorded, closed) is derived
+from its kind, its dates, whether it is open and whether results are recorded:
+`campaign_phase`, a pure function.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+if TYPE_CHECKING:
+    from datetime import date
 
 ELECTED_LIST = "elected_list"
 SIGNATURE = "signature"
@@ -102,3 +113,35 @@ def kind_choices():
 def kind_of(value):
     """The declared kind of a campaign's `kind` value (KeyError when none is declared)."""
     return KINDS[value]
+
+
+# Phases ------------------------------------------------------------------------------
+
+OPEN = "open"
+AWAITING_RESULTS = "awaiting_results"
+RESULTS_RECORDED = "results_recorded"
+CLOSED = "closed"
+
+# In French, the words agree with "campagne" (feminine): "Élection · ouverte".
+PHASE_LABELS = {
+    OPEN: pgettext_lazy("campaign phase", "open"),
+    AWAITING_RESULTS: pgettext_lazy("campaign phase", "waiting for the results"),
+    RESULTS_RECORDED: pgettext_lazy("campaign phase", "results recorded"),
+    CLOSED: pgettext_lazy("campaign phase", "closed"),
+}
+
+
+def campaign_phase(
+    kind: CampaignKind, *, is_open: bool, first_round: date | None, results_recorded: bool, today: date
+) -> str:
+    """The phase of a campaign, in this order: CLOSED once it is closed; for a kind that
+    records election results, RESULTS_RECORDED once one is, AWAITING_RESULTS from the day
+    of the first round; else OPEN."""
+    if not is_open:
+        return CLOSED
+    if kind.records_result:
+        if results_recorded:
+            return RESULTS_RECORDED
+        if first_round is not None and today >= first_round:
+            return AWAITING_RESULTS
+    return OPEN

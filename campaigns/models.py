@@ -18,7 +18,7 @@ from core.uploads import random_name
 from frameworks.models import Framework
 from territories.models import Commune
 
-from .kinds import kind_choices, kind_of
+from .kinds import PHASE_LABELS, campaign_phase, kind_choices, kind_of
 
 LETTER_FIELDS = (
     "commune",
@@ -103,6 +103,36 @@ class Campaign(models.Model):
         """What this kind of campaign allows (kinds.CampaignKind)."""
         return kind_of(self.kind)
 
+    @property
+    def results_recorded(self):
+        """An election result is recorded in one of its communes. The public queries
+        annotate it (queries.campaigns_public, campaign_get); asked here otherwise."""
+        if "results_recorded" not in self.__dict__:
+            self.__dict__["results_recorded"] = (
+                self.kind_spec.records_result
+                and CandidateList.objects.filter(target__campaign=self, is_elected=True).exists()
+            )
+        return self.__dict__["results_recorded"]
+
+    @results_recorded.setter
+    def results_recorded(self, value):
+        self.__dict__["results_recorded"] = bool(value)
+
+    @property
+    def phase(self):
+        """Open, waiting for the results, results recorded or closed (kinds.campaign_phase)."""
+        return campaign_phase(
+            self.kind_spec,
+            is_open=self.is_open,
+            first_round=self.first_round,
+            results_recorded=self.results_recorded,
+            today=timezone.localdate(),
+        )
+
+    @property
+    def phase_label(self):
+        return PHASE_LABELS[self.phase]
+
 
 class Target(models.Model):
     """A commune in a campaign, taken on by a local group (or by a coordinator)."""
@@ -112,6 +142,7 @@ class Target(models.Model):
         # and the imports, by commitments.domain.target_status).
         NOT_INTERPELLATED = domain.NOT_INTERPELLATED, _("not interpellated")
         INTERPELLATED = domain.INTERPELLATED, _("interpellated")
+        LIST_SIGNED = domain.LIST_SIGNED, _("a list signed")
         COMMITTED = domain.COMMITTED, _("committed")
         REFUSED = domain.REFUSED, _("refused")
 
@@ -173,7 +204,11 @@ class CandidateList(models.Model):
 
 
 class Step(models.Model):
-    """A dated step of the interpellation log (seen by the group and coordinators only)."""
+    """A dated step of the interpellation log (seen by the group and coordinators only),
+    but for its refusals: who refused and when, with the refusal's public reason, are
+    shown on the public pages (the notes stay private)."""
+
+    PUBLIC_REASON_MAX_LENGTH = 500
 
     class Kind(models.TextChoices):
         LETTER = "letter", _("letter sent")
@@ -197,6 +232,12 @@ class Step(models.Model):
     kind = models.CharField(_("step"), max_length=10, choices=Kind.choices)
     date = models.DateField(_("date"))
     notes = models.TextField(_("notes"), max_length=2000, blank=True)
+    public_reason = models.TextField(
+        _("public reason of a refusal"),
+        max_length=PUBLIC_REASON_MAX_LENGTH,
+        blank=True,
+        help_text=_("A refusal is public, with its date and this reason; the notes stay private."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -231,6 +272,7 @@ class SignatureInvitation(models.Model):
     expires_at = models.DateTimeField(_("expires on"))
     used_at = models.DateTimeField(_("signed on"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled on"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("declined on"), null=True, blank=True)
     commitment = models.OneToOneField(
         Commitment, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitation"
     )
@@ -245,7 +287,12 @@ class SignatureInvitation(models.Model):
 
     @property
     def is_usable(self):
-        return self.used_at is None and self.cancelled_at is None and self.expires_at > timezone.now()
+        return (
+            self.used_at is None
+            and self.cancelled_at is None
+            and self.declined_at is None
+            and self.expires_at > timezone.now()
+        )
 
 
 def import_upload_to(instance, filename):

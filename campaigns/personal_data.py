@@ -30,6 +30,7 @@ def export(user):
                 "step": step.kind,
                 "date": when(step.date),
                 "notes": step.notes,
+                "public_reason": step.public_reason,
                 "created_at": when(step.created_at),
             }
             for step in Step.objects.filter(created_by=user).select_related(

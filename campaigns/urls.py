@@ -53,5 +53,6 @@ urlpatterns = [
     re_path(TARGET + r"resultat/$", targets.mark_elected, name="mark_elected"),
     re_path(TARGET + r"historique/$", targets.target_history, name="history"),
     re_path(r"^signer/(?P<token>[A-Za-z0-9_-]{1,100})/$", signature.sign, name="sign"),
+    re_path(r"^signer/(?P<token>[A-Za-z0-9_-]{1,100})/refus/$", signature.decline, name="decline"),
     re_path(r"^retrait/(?P<token>[A-Za-z0-9_-]{1,100})/$", signature.withdraw, name="withdraw"),
 ]

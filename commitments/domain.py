@@ -5,12 +5,15 @@ time) and campaigns.imports (thousands of spreadsheet rows written in bulk). Bot
 these functions, so they cannot drift apart; commitments/tests/test_parity.py plays the
 same scenarios through both and compares the rows and the history they leave.
 
-- `target_status`: the public status of a commune in a campaign;
+- `target_status`: the public status of a commune in a campaign (a list signed, the
+  commune committed for the mandate, a refusal…), from its bulletins and its refusals;
 - `is_for_the_mandate`, `mandate_plan`: the rows of the commune's commitments for the
   mandate that signed bulletins and an election result call for;
 - `list_change`: what a change to a candidate list changes (a change of `is_elected` is
   an election result: the commune's bulletins are then planned again for the mandate).
 """
+
+from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -19,37 +22,52 @@ from typing import NamedTuple
 # The public status of a target (the values of campaigns.models.Target.Status).
 NOT_INTERPELLATED = "not_interpellated"
 INTERPELLATED = "interpellated"
+LIST_SIGNED = "list_signed"
 COMMITTED = "committed"
 REFUSED = "refused"
 
 
 def target_status(
     *,
-    active_commitment: bool,
+    bulletins: Iterable[Bulletin] = (),
+    signature_is_mandate: bool = False,
     refused_by: Collection[int | None] = (),
     list_ids: Collection[int] = (),
+    elected_list_id: int | None = None,
     interpellated: bool = False,
 ) -> str:
     """The public status of a commune in a campaign.
 
-    - active_commitment: one of its bulletins is signed and not withdrawn. Then the status
-      is COMMITTED whatever the rest: a caller that knows it need not read the rest.
-    - refused_by: who refused, as logged: list ids, None for the municipality.
-    - list_ids: the commune's candidate lists.
+    - bulletins: its signed bulletins (withdrawn ones count for nothing), `list_elected`
+      set on those of the list recorded as elected;
+    - signature_is_mandate: the campaign's kind makes the municipality's signature the
+      mandate's (campaigns.kinds);
+    - refused_by: who refused, as logged: list ids, None for the municipality;
+    - list_ids: the commune's candidate lists; elected_list_id: the one recorded as elected;
     - interpellated: something was done: a step logged, an invitation sent, a bulletin
       signed (even if withdrawn since).
 
-    REFUSED when the municipality refused, or every list did (or any refusal is logged
-    and there is no list); INTERPELLATED once anything was done; else NOT_INTERPELLATED.
+    In this order:
+    COMMITTED: a bulletin counts for the mandate (`is_for_the_mandate`: the elected
+    list's, the municipality's where its signature is the mandate's, a deliberation);
+    REFUSED: the municipality refused, or the elected list did: the commune's answer;
+    LIST_SIGNED: a list signed that is not (yet) the elected one;
+    REFUSED: every list refused (or a refusal is logged and there is no list);
+    INTERPELLATED once anything was done; else NOT_INTERPELLATED.
+
+    A refusal stays on record whatever the status: the campaign counts them apart.
     """
-    if active_commitment:
+    active = [bulletin for bulletin in bulletins if bulletin.active]
+    if any(is_for_the_mandate(bulletin, signature_is_mandate=signature_is_mandate) for bulletin in active):
         return COMMITTED
-    if refused_by:
-        refused = set(refused_by)
-        if None in refused or not list_ids or set(list_ids) <= refused:
-            return REFUSED
-        return INTERPELLATED  # a refusal is a logged step
-    return INTERPELLATED if interpellated else NOT_INTERPELLATED
+    refused = set(refused_by)
+    if None in refused or (elected_list_id is not None and elected_list_id in refused):
+        return REFUSED
+    if active:
+        return LIST_SIGNED
+    if refused and (not list_ids or set(list_ids) <= refused):
+        return REFUSED
+    return INTERPELLATED if interpellated or refused else NOT_INTERPELLATED
 
 
 # Commitments for the mandate ------------------------------------------------------------

@@ -1,6 +1,6 @@
 """What the database already holds, read once: every commune (by code, by name, and
 close names for suggestions), and the campaign's frameworks, items, targets, lists,
-commitments and commitments for the mandate, as dictionaries of plain records."""
+commitments, commitments for the mandate and refusals, as dictionaries of plain records."""
 
 from bisect import bisect_left
 from collections import defaultdict
@@ -12,7 +12,7 @@ from frameworks.models import Item
 from territories.models import ARTICLES, Commune, Department, full_name
 from territories.normalize import normalize
 
-from ..models import CandidateList, Target
+from ..models import CandidateList, Step, Target
 
 SUGGESTIONS = 3  # communes suggested for an unknown name
 SUGGESTION_MIN_PREFIX = 3  # a name is cut down to this many letters at most to find some
@@ -158,6 +158,11 @@ class _Campaign:
                 "commitment_id", flat=True
             )
         )
+        self.refusals = defaultdict(set)  # target id -> who refused (list ids, None: the municipality)
+        for target_id, list_id in Step.objects.filter(
+            target__campaign=campaign, kind=Step.Kind.REFUSAL
+        ).values_list("target_id", "candidate_list_id"):
+            self.refusals[target_id].add(list_id)
 
     def list_of(self, commune_pk, key):
         """The commune's list of this folded name (_Row.list_key)."""

@@ -1,6 +1,9 @@
 """Writing validated rows, a chunk at a time: targets, lists, commitments and their
-items, and the commune's commitments for the mandate they call for (by the rules of
-commitments.domain, as campaigns.services applies them one bulletin at a time)."""
+items, the commune's commitments for the mandate they call for and the targets' status
+(by the rules of commitments.domain, as campaigns.services applies them one bulletin at
+a time)."""
+
+from collections import defaultdict
 
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
@@ -43,10 +46,11 @@ class _Writer:
         self.now = timezone.now()
         self.bulk = _Bulk(user, self.now)
         self.touched_targets = {}
-        self.status = domain.target_status(active_commitment=True)
+        self.new_statuses = {}  # commune id -> the status of its target, created by the file
 
     def write(self, rows, progress):
         total = len(rows)
+        self.new_statuses = self.planned_statuses(rows)
         if progress:
             progress(0, total)
         for index, chunk in enumerate(_chunks(rows, WRITE_CHUNK)):
@@ -71,12 +75,12 @@ class _Writer:
             Target,
             TARGET_COLUMNS,
             [
-                (self.campaign.pk, pk, self.group_id, self.status, self.user_id, self.now)
+                (self.campaign.pk, pk, self.group_id, self.new_statuses[pk], self.user_id, self.now)
                 for pk in new_communes
             ],
         )
         for commune_pk, pk in zip(new_communes, ids, strict=True):
-            state.targets[commune_pk] = _TargetRef(pk, self.status)
+            state.targets[commune_pk] = _TargetRef(pk, self.new_statuses[commune_pk])
         for row in rows:
             target = state.targets[row.commune.pk]
             self.touched_targets[target.pk] = target
@@ -239,14 +243,70 @@ class _Writer:
         )
         state.mandates.update(row.commitment_id for row in plan.create)
 
+    def planned_statuses(self, rows):
+        """The status of each target the file creates, known before it is written (a new
+        target is created with its status: one history record): its bulletins are the
+        file's, its lists the file's (elected when a row says so), no refusal is logged."""
+        kind, state = self.campaign.kind_spec, self.state
+        new_rows = defaultdict(list)
+        for row in rows:
+            if row.commune.pk not in state.targets:
+                new_rows[row.commune.pk].append(row)
+        statuses = {}
+        for commune_pk, commune_rows in new_rows.items():
+            keys = {row.list_key: index for index, row in enumerate(commune_rows)} if kind.has_lists else {}
+            elected = {row.list_key for row in commune_rows if row.elected}
+            statuses[commune_pk] = domain.target_status(
+                bulletins=[
+                    domain.Bulletin(0, commune_pk, keys.get(row.list_key), row.list_key in elected)
+                    for row in commune_rows
+                ],
+                signature_is_mandate=kind.signature_is_mandate,
+                list_ids=set(keys.values()),
+                elected_list_id=next((keys[key] for key in elected if key in keys), None),
+                interpellated=True,
+            )
+        return statuses
+
     def targets_status(self):
-        """Every touched target now has an active commitment: its status follows (as
-        campaigns.services.target_refresh says, by the same rule)."""
-        stale = [pk for pk, target in self.touched_targets.items() if target.status != self.status]
-        for chunk in _chunks(stale, UPDATE_CHUNK):
+        """The status of every touched target, from its bulletins, lists and refusals once
+        written (commitments.domain.target_status, as campaigns.services.target_refresh)."""
+        state, kind = self.state, self.campaign.kind_spec
+        deliberation, channels = Commitment.Channel.DELIBERATION, state.channels
+        bulletins = defaultdict(list)
+        for (target_pk, list_pk, _framework), pk in state.commitments.items():
+            if target_pk in self.touched_targets:
+                bulletins[target_pk].append((pk, list_pk, channels.get(pk) == deliberation))
+        stale = {}
+        for pk, target in self.touched_targets.items():
+            lists = state.lists[pk].values()
+            elected_pk = next((item.pk for item in lists if item.is_elected), None)
+            status = domain.target_status(
+                bulletins=[
+                    domain.Bulletin(
+                        commitment_pk,
+                        0,
+                        list_pk,
+                        list_pk is not None and list_pk == elected_pk,
+                        by_deliberation,
+                    )
+                    for commitment_pk, list_pk, by_deliberation in bulletins[pk]
+                ],
+                signature_is_mandate=kind.signature_is_mandate,
+                refused_by=state.refusals.get(pk, ()),
+                list_ids={item.pk for item in lists},
+                elected_list_id=elected_pk,
+                interpellated=True,
+            )
+            if status != target.status:
+                stale[pk] = target.status = status
+        self.statuses_save(stale)
+
+    def statuses_save(self, stale):
+        for chunk in _chunks(list(stale), UPDATE_CHUNK):
             targets = list(Target.objects.filter(pk__in=chunk))
             for target in targets:
-                target.status = self.status
+                target.status = stale[target.pk]
             bulk_update_with_history(
                 targets, Target, ["status"], default_user=self.user, default_date=self.now
             )

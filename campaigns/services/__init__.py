@@ -1,5 +1,5 @@
 """Writes of campaigns: campaigns, targets, lists, the interpellation log, letters,
-signature invitations, signed commitments, withdrawals and election results.
+signature invitations, signed commitments, withdrawals, refusals and election results.
 
 Each function checks what it must, writes in one transaction, and either returns its
 result or raises CampaignsError with a message for people. The modules of this package
@@ -29,7 +29,8 @@ from .imports import import_job_check, import_job_queue, import_job_run
 from .invitations import invitation_cancel, invitation_get, invitation_send
 from .letters import letter_check, letter_text
 from .lists import list_add, list_delete, list_update, mark_elected
-from .steps import step_add, step_delete
+from .refusals import decline_online
+from .steps import public_reason_clean, step_add, step_delete
 
 __all__ = [
     "CampaignsError",
@@ -37,6 +38,7 @@ __all__ = [
     "campaign_create",
     "campaign_update",
     "commitment_withdraw",
+    "decline_online",
     "default_letter_text",
     "deliberation_record",
     "import_job_check",
@@ -52,6 +54,7 @@ __all__ = [
     "list_update",
     "mark_elected",
     "paper_record",
+    "public_reason_clean",
     "sign_online",
     "step_add",
     "step_delete",

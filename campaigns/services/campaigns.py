@@ -207,18 +207,30 @@ def target_take_on(
 
 
 def target_refresh(target: Target) -> str:
-    """Derive the public status of a target from its commitments and its log
-    (commitments.domain.target_status; an active commitment decides alone)."""
-    if target.commitments.filter(withdrawn_at__isnull=True).exists():
-        status = domain.target_status(active_commitment=True)
-    else:
-        steps = list(target.steps.values_list("kind", "candidate_list_id"))
-        status = domain.target_status(
-            active_commitment=False,
-            refused_by={list_id for kind, list_id in steps if kind == Step.Kind.REFUSAL},
-            list_ids=set(target.lists.values_list("pk", flat=True)),
-            interpellated=bool(steps) or target.invitations.exists() or target.commitments.exists(),
-        )
+    """Derive the public status of a target from its bulletins, its lists and its log
+    (commitments.domain.target_status, which the spreadsheet import applies too)."""
+    lists = dict(target.lists.values_list("pk", "is_elected"))
+    elected_id = next((pk for pk, is_elected in lists.items() if is_elected), None)
+    commitments = list(target.commitments.values_list("pk", "candidate_list_id", "channel", "withdrawn_at"))
+    steps = list(target.steps.values_list("kind", "candidate_list_id"))
+    status = domain.target_status(
+        bulletins=[
+            domain.Bulletin(
+                commitment_id=pk,
+                commune_id=target.commune_id,
+                list_id=list_id,
+                list_elected=list_id is not None and list_id == elected_id,
+                by_deliberation=channel == Commitment.Channel.DELIBERATION,
+                active=withdrawn_at is None,
+            )
+            for pk, list_id, channel, withdrawn_at in commitments
+        ],
+        signature_is_mandate=target.campaign.kind_spec.signature_is_mandate,
+        refused_by={list_id for kind, list_id in steps if kind == Step.Kind.REFUSAL},
+        list_ids=set(lists),
+        elected_list_id=elected_id,
+        interpellated=bool(steps or commitments) or target.invitations.exists(),
+    )
     if status != target.status:
         target.status = status
         target.save(update_fields=["status"])

@@ -106,8 +106,9 @@ def _list_apply(candidate_list: CandidateList, changes: dict[str, object]) -> No
 
 @transaction.atomic
 def mark_elected(*, target: Target, candidate_list: CandidateList | None) -> int:
-    """The elected list: its signed commitments become the commune's for the mandate.
-    Marking another list corrects a mistake; `None` clears the result."""
+    """The elected list: its signed commitments become the commune's for the mandate, and
+    the commune committed (a list signed: domain.target_status). Marking another list
+    corrects a mistake; `None` clears the result."""
     kind = target.campaign.kind_spec
     if not kind.records_result:
         raise CampaignsError(str(kind.result_refused))
@@ -136,4 +137,6 @@ def mark_elected(*, target: Target, candidate_list: CandidateList | None) -> int
             )
         ),
     )
+    # …and the commune's status: a list's signature becomes the commune's commitment (or not).
+    target_refresh(target)
     return sum(1 for commitment in commitments if commitment.is_active and _of_list(commitment, elected_id))

@@ -1,11 +1,13 @@
-"""Writes of the interpellation log (steps)."""
+"""Writes of the interpellation log (steps), a refusal's public reason among them."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from ..models import Step
@@ -19,6 +21,19 @@ if TYPE_CHECKING:
 
     from ..models import CandidateList, Target
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def public_reason_clean(reason: str) -> str:
+    """A refusal's public reason as plain text: no markup, no control character, one line."""
+    text = " ".join(CONTROL_CHARACTERS.sub(" ", strip_tags(reason)).split())
+    if len(text) > Step.PUBLIC_REASON_MAX_LENGTH:
+        raise CampaignsError(
+            _("The reason is too long: %(max)s characters at most.") % {"max": Step.PUBLIC_REASON_MAX_LENGTH},
+            field="public_reason",
+        )
+    return text
+
 
 @transaction.atomic
 def step_add(
@@ -27,18 +42,24 @@ def step_add(
     kind: str,
     date: date,
     notes: str = "",
+    public_reason: str = "",
     candidate_list: CandidateList | None = None,
     user: User | None = None,
 ) -> Step:
+    """A step of the log; a refusal (kind REFUSAL) is public, with its public reason."""
     if candidate_list is not None and candidate_list.target_id != target.pk:
         raise CampaignsError(_("This list is not one of this commune's."))
     if date > timezone.localdate():
         raise CampaignsError(_("A step of the log cannot be in the future."), field="date")
+    public_reason = public_reason_clean(public_reason)
+    if public_reason and kind != Step.Kind.REFUSAL:
+        raise CampaignsError(_("Only a refusal has a public reason."), field="public_reason")
     step = Step.objects.create(
         target=target,
         kind=kind,
         date=date,
         notes=notes.strip(),
+        public_reason=public_reason,
         candidate_list=candidate_list,
         created_by=user,
     )

@@ -21,7 +21,7 @@ from campaigns.imports import (
     import_template,
 )
 from campaigns.models import Campaign, CandidateList, ImportJob, Step, Target
-from campaigns.services import mark_elected, step_add, target_take_on
+from campaigns.services import commitment_withdraw, mark_elected, step_add, target_take_on
 from commitments.models import Commitment, CommitmentItem, MandateCommitment
 from frameworks.models import Framework
 from frameworks.services import frameworks_load
@@ -177,8 +177,9 @@ def test_apply_writes_everything(campaign, coordinator, frameworks):
     assert report.counts["create"] == 4
 
     targets = Target.objects.filter(campaign=campaign).order_by("commune__code")
+    # 93066: its elected list signed; 01001: a list signed, no result is recorded.
     assert [(t.commune.code, t.status, t.group) for t in targets] == [
-        ("01001", "committed", group),
+        ("01001", "list_signed", group),
         ("93066", "committed", group),
     ]
     elected = CandidateList.objects.get(target__commune__code="93066", name="Saint-Denis en commun")
@@ -245,7 +246,7 @@ def test_list_changes_and_election_update(campaign, coordinator):
     assert MandateCommitment.objects.filter(campaign=campaign).count() == 1
 
 
-def test_existing_target_becomes_committed(campaign, coordinator):
+def test_existing_target_shows_a_list_signed_then_committed_once_elected(campaign, coordinator):
     commune = Commune.objects.get(code="93066")
     target = target_take_on(campaign=campaign, commune=commune, group=None, user=coordinator)
     step_add(target=target, kind=Step.Kind.LETTER, date=date(2026, 1, 5), user=coordinator)
@@ -253,9 +254,41 @@ def test_existing_target_becomes_committed(campaign, coordinator):
     assert target.status == Target.Status.INTERPELLATED
     import_apply(csv_upload([line()]), campaign=campaign, user=coordinator)
     target.refresh_from_db()
-    assert target.status == Target.Status.COMMITTED
+    assert target.status == Target.Status.LIST_SIGNED
     assert target.history.first().history_type == "~"
+    import_apply(csv_upload([line(elue="oui")]), campaign=campaign, user=coordinator)
+    target.refresh_from_db()
+    assert target.status == Target.Status.COMMITTED
+    assert target.history.count() == 4  # taken on, interpellated, a list signed, committed
     assert Target.objects.filter(campaign=campaign).count() == 1
+
+
+def test_a_new_target_is_created_with_its_status(campaign, coordinator):
+    import_apply(
+        csv_upload([line(), line(code_insee="01001", commune="", departement="", elue="oui")]),
+        campaign=campaign,
+        user=coordinator,
+    )
+    statuses = dict(Target.objects.filter(campaign=campaign).values_list("commune__code", "status"))
+    assert statuses == {"93066": Target.Status.LIST_SIGNED, "01001": Target.Status.COMMITTED}
+    assert Target.history.count() == 2  # one "+" each: created with the right status
+
+
+def test_a_refusal_of_the_elected_list_stays_the_communes_answer(campaign, coordinator):
+    import_apply(
+        csv_upload([line(liste="Autre liste", tete_de_liste="Dominique Roux", email="", elue="oui")]),
+        campaign=campaign,
+        user=coordinator,
+    )
+    target = Target.objects.get(campaign=campaign)
+    commitment_withdraw(commitment=target.commitments.get())  # it withdraws, then refuses
+    elected = target.lists.get()
+    step_add(target=target, kind=Step.Kind.REFUSAL, date=date(2026, 1, 5), candidate_list=elected)
+    target.refresh_from_db()
+    assert target.status == Target.Status.REFUSED
+    import_apply(csv_upload([line()]), campaign=campaign, user=coordinator)  # another list signs
+    target.refresh_from_db()
+    assert target.status == Target.Status.REFUSED
 
 
 def test_rows_written_in_several_chunks(campaign, coordinator, monkeypatch):
@@ -580,7 +613,8 @@ def test_20000_rows_written(campaign, coordinator):
     assert Commitment.objects.filter(target__campaign=campaign).count() == 20_000
     assert CommitmentItem.objects.filter(commitment__target__campaign=campaign).count() == 60_000
     assert Commitment.history.count() == 20_000
-    assert not Target.objects.filter(campaign=campaign).exclude(status="committed").exists()
+    # Lists signed, none is recorded as elected.
+    assert not Target.objects.filter(campaign=campaign).exclude(status="list_signed").exists()
 
 
 def test_query_count_does_not_grow_with_rows(campaign, coordinator):

@@ -39,15 +39,17 @@ pytestmark = pytest.mark.django_db
 CAMPAIGN_PAGE_QUERIES = 8
 EMPTY_CAMPAIGN_PAGE_QUERIES = 5  # no target: no page, nothing to prefetch
 # The commune page: the commune, its postal codes, its arrondissements, the mandates, then
-# (the panel of campaigns) the targets, their lists, their bulletins and their items.
-COMMUNE_PAGE_WITHOUT_CAMPAIGN_QUERIES = 5
-COMMUNE_PAGE_QUERIES = 8
+# (the panel of campaigns) the targets, their lists, their bulletins and their items; the
+# follow-up panel: the committed items (and, when there are some, the updates' count).
+COMMUNE_PAGE_WITHOUT_CAMPAIGN_QUERIES = 6
+COMMUNE_PAGE_QUERIES = 9
 COMMUNE_PAGE_WITH_MANDATE_QUERIES = (
-    10  # + the items of the mandates' bulletins and the national items they stand for
+    12  # + the items of the mandates' bulletins and the national items they stand for
 )
 # The item page: the framework, the item, its themes, its levels, the count of signatures and
 # of mandates, the page of mandates.
-ITEM_PAGE_QUERIES = 8  # with the local versions that stand for it
+# Then the follow-up panels: the voices' states, the communes where it moved, the barometer.
+ITEM_PAGE_QUERIES = 10  # with the local versions that stand for it
 # The target page: the campaign (+ frameworks, organisers), the target, its lists, their
 # bulletins and items, the municipality's bulletins.
 TARGET_PAGE_QUERIES = 8

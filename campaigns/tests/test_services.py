@@ -472,7 +472,9 @@ def test_the_public_status_follows_the_log_and_the_commitments(target, first, se
     services.step_add(target=target, kind=Step.Kind.REFUSAL, date=today(), candidate_list=second)
     assert status_of(target) == Target.Status.REFUSED
     commitment = paper(target, "A", candidate_list=second)  # changed its mind
-    assert status_of(target) == Target.Status.COMMITTED
+    assert status_of(target) == Target.Status.LIST_SIGNED  # a list signed, not elected
+    services.mark_elected(target=target, candidate_list=second)
+    assert status_of(target) == Target.Status.COMMITTED  # the elected list signed
     services.commitment_withdraw(commitment=commitment)
     assert status_of(target) == Target.Status.REFUSED
     services.step_delete(step=letter)
@@ -731,7 +733,7 @@ def test_paper_record(settings, tmp_path, target, first, member):
     assert re.fullmatch(r"bulletins/[A-Za-z0-9_-]{20,}\.pdf", name), name
     assert "scan" not in name
     assert (tmp_path / name).read_bytes() == PDF_BYTES
-    assert status_of(target) == Target.Status.COMMITTED
+    assert status_of(target) == Target.Status.LIST_SIGNED  # its list is not elected
 
 
 def test_paper_form_refuses_a_text_file_named_pdf(target, first):

@@ -105,7 +105,7 @@ def test_sign_online(invited, target, first, django_capture_on_commit_callbacks)
     ]
     invitation.refresh_from_db()
     assert invitation.used_at is not None and invitation.commitment == commitment
-    assert status_of(target) == Target.Status.COMMITTED
+    assert status_of(target) == Target.Status.LIST_SIGNED
     assert not MandateCommitment.objects.exists()  # the list is not elected
 
 

@@ -11,7 +11,8 @@ from html import unescape
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 from actors.models import MunicipalContact
 from campaigns import services
@@ -527,12 +528,13 @@ def test_mark_elected_view(target, first, member):
     url = target.get_absolute_url() + "resultat/"
     response = client.post(url, {"candidate_list": first.pk})
     assert response.status_code == 302 and response["Location"].endswith("#resultat")
-    assert messages_of(response) == [
-        fr(
-            "The elected list is recorded: %(count)s signed bulletin(s) become the commune's commitments.",
-            count=1,
-        )
-    ]
+    with translation.override("fr"):
+        expected = ngettext(
+            "The elected list is recorded: %(count)s signed bulletin becomes the commune's commitment.",
+            "The elected list is recorded: %(count)s signed bulletins become the commune's commitments.",
+            1,
+        ) % {"count": 1}
+    assert messages_of(response) == [expected]
     assert MandateCommitment.objects.count() == 1
     html = html_of(client.get(target.get_absolute_url()))
     assert f'<option value="{first.pk}" selected>' in html
@@ -592,8 +594,9 @@ def test_import_page(campaign, coordinator, member):
 
 @pytest.fixture
 def several(campaign, target, first, member, group, coordinator):
-    """93066 committed (Pacte A and 07 by its list), 97411 interpellated, Paris refused,
-    01001 not interpellated, 2A004 committed to the Anvita charter by its municipality."""
+    """93066 where a list signed (Pacte A and 07, no result), 97411 interpellated, Paris
+    refused, 01001 not interpellated, 2A004 committed to the Anvita charter by its
+    municipality (a council deliberation)."""
     paper(target, "A", "07", candidate_list=first)
     add_list(target, name="Autre liste", head_name="Louise Michel", email="louise@example.org")
     reunion = take_on(campaign, "97411", user=coordinator)
@@ -643,6 +646,8 @@ def test_export_csv(campaign, several):
         "date_signature",
         "engagements",
         "engagements_nationaux",
+        "date_refus",
+        "motif_refus",
     ]
     saint_denis = [row for row in rows if row["code_insee"] == "93066"]
     assert [(row["liste"], row["referentiel"], row["engagements"]) for row in saint_denis] == [
@@ -657,7 +662,7 @@ def test_export_csv(campaign, several):
         "non",
     )
     assert (
-        signed["statut"] == str(Target.Status.COMMITTED.label)
+        signed["statut"] == str(Target.Status.LIST_SIGNED.label)
         and signed["groupe_local"] == "Accueil Saint-Denis"
     )
     assert signed["region"] == "Île-de-France" and signed["departement"] == "93"
@@ -666,6 +671,7 @@ def test_export_csv(campaign, several):
     assert (corse["liste"], corse["referentiel"], corse["engagements"]) == ("", ANVITA, "1")
     paris = next(row for row in rows if row["code_insee"] == "75056")
     assert paris["statut"] == str(Target.Status.REFUSED.label) and paris["referentiel"] == ""
+    assert paris["date_refus"] == today().isoformat()  # the municipality's refusal
     # With the page's filters.
     response = browser().get(campaign.get_absolute_url() + "export.csv?departement=974")
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode().lstrip("\ufeff"))))
@@ -690,9 +696,8 @@ def test_campaign_page_filters(campaign, several):
     response = client.get(url)
     assert response.status_code == 200
     assert sorted(codes_in(response)) == sorted(several)
-    assert codes_in(client.get(url + "?statut=committed")) == sorted(
-        [corse, "93066"], key=lambda code: several[code].commune.search_name
-    )
+    assert codes_in(client.get(url + "?statut=committed")) == [corse]
+    assert codes_in(client.get(url + "?statut=list_signed")) == ["93066"]
     assert codes_in(client.get(url + "?statut=refused")) == ["75056"]
     assert codes_in(client.get(url + "?statut=not_interpellated")) == ["01001"]
     assert sorted(codes_in(client.get(url + "?statut=nimportequoi"))) == sorted(several)  # ignored
@@ -710,7 +715,7 @@ def test_campaign_page_filters(campaign, several):
     assert sorted(codes_in(client.get(url + "?departement=<script>"))) == sorted(several)
     assert sorted(codes_in(client.get(url + "?q=saint-denis"))) == ["93066", "97411"]
     assert codes_in(client.get(url + "?q=par")) == ["75056"]
-    assert codes_in(client.get(url + "?q=saint+denis&departement=93&statut=committed")) == ["93066"]
+    assert codes_in(client.get(url + "?q=saint+denis&departement=93&statut=list_signed")) == ["93066"]
     # The export links keep the filters.
     html = html_of(client.get(url + "?statut=committed&departement=93"))
     assert "export.csv?statut=committed&amp;departement=93" in html
@@ -738,12 +743,12 @@ def test_map_data(campaign, several):
     assert response["Content-Type"] == "application/json"
     assert response["Cache-Control"] == "public, max-age=60"
     data = json.loads(response.content)
-    assert data["statuses"] == ["not_interpellated", "interpellated", "committed", "refused"]
+    assert data["statuses"] == ["not_interpellated", "interpellated", "list_signed", "committed", "refused"]
     points = {point[3]: point for point in data["points"]}
     assert set(points) == set(several)
     lon, lat, status, code, name = points["93066"]
     assert isinstance(lon, float) and isinstance(lat, float) and 48 < lat < 49 and 2 < lon < 3
-    assert data["statuses"][status] == "committed" and name == "Saint-Denis"
+    assert data["statuses"][status] == "list_signed" and name == "Saint-Denis"
     assert data["statuses"][points["75056"][2]] == "refused"
     assert data["statuses"][points["01001"][2]] == "not_interpellated"
     assert all(len(point) == 5 and round(point[0], 4) == point[0] for point in data["points"])

@@ -10,17 +10,36 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from frameworks.models import Item
 from territories.queries import DEPARTMENT_CODE, clean_query
 
-from .. import queries
+from .. import exports, queries
 from ..forms import ElectedForm, FrameworkChoiceForm, InvitationForm, ListForm, StepForm, WithdrawForm
 from ..models import Target
 from .common import campaign_or_404, target_or_404
 
 PAGE_SIZE = 50
+
+
+def status_legend(campaign, counts):
+    """(status, label, count, what it means) for each status the campaign's kind can
+    show (queries.shown_statuses), in the map's order."""
+    kind = campaign.kind_spec
+    meanings = {
+        Target.Status.NOT_INTERPELLATED: _("nothing recorded yet"),
+        Target.Status.INTERPELLATED: _("letters, meetings or invitations; no signature yet"),
+        Target.Status.LIST_SIGNED: _("a list signed, before the result or without being elected"),
+        Target.Status.COMMITTED: _("the elected list signed, or the council deliberated")
+        if kind.has_lists
+        else _("the municipality signed, or the council deliberated"),
+        Target.Status.REFUSED: _("the municipality, the elected list or every list refused")
+        if kind.has_lists
+        else _("the municipality refused"),
+    }
+    return [(status, label, count, meanings[status]) for status, label, count in counts["ordered"]]
 
 
 @require_GET
@@ -74,6 +93,7 @@ def campaign_detail(request, slug):
     user = request.user
     frameworks = list(campaign.frameworks.all())
     items = list(filters["framework"].items.order_by("position")) if filters["framework"] else []
+    counts = queries.campaign_counts(campaign)
     return render(
         request,
         "campaigns/campaign_detail.html",
@@ -81,11 +101,12 @@ def campaign_detail(request, slug):
             "campaign": campaign,
             "frameworks": frameworks,
             "items": items,
-            "counts": queries.campaign_counts(campaign),
+            "counts": counts,
+            "legend": status_legend(campaign, counts),
             "page": page,
             "filters": filters,
             "query_string": _filters_query_string(filters),
-            "statuses": Target.Status.choices,
+            "statuses": Target.Status.choices,  # the map's, by index
             "can_change": user.has_perm("campaigns.change_campaign", campaign),
             "can_take_on": user.has_perm("campaigns.take_on_commune", campaign),
             "can_import": user.has_perm("campaigns.import_commitments", campaign),
@@ -125,7 +146,7 @@ class _Echo:
 def campaign_export(request, slug, fmt):
     campaign = campaign_or_404(slug)
     filters = target_filters(request, campaign)
-    rows = ([_inert(value) for value in row] for row in queries.campaign_export_rows(campaign, **filters))
+    rows = ([_inert(value) for value in row] for row in exports.campaign_export_rows(campaign, **filters))
     filename = f"{campaign.slug}.{fmt}"
     if fmt == "csv":
         writer = csv.writer(_Echo())

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commitments.models import Commitment, CommitmentItem
@@ -203,8 +204,10 @@ def mark_elected(request, slug, code):
     def success(count):
         if form.cleaned_data["candidate_list"] is None:
             return _("The result is cleared.")
-        return _(
-            "The elected list is recorded: %(count)s signed bulletin(s) become the commune's commitments."
+        return ngettext(
+            "The elected list is recorded: %(count)s signed bulletin becomes the commune's commitment.",
+            "The elected list is recorded: %(count)s signed bulletins become the commune's commitments.",
+            count,
         ) % {"count": count}
 
     perform(

@@ -6,7 +6,10 @@ once through campaigns.services, once through a CSV file given to campaigns.impo
 runs must leave the same rows (targets and their status, lists, bulletins and their items,
 commitments for the mandate; primary keys and dates left out) and the same kinds of
 history records. What differs by definition is left out: how a bulletin was signed
-(`channel`: paper, deliberation or import) and a deliberation's reference.
+(`channel`: paper, deliberation or import) and a deliberation's reference; and how many
+times a target's status changed: one bulletin at a time, the services may pass through a
+status on the way (a list signed, then elected: committed), where the import writes the
+last one at once. For targets, the history compared is the kinds of records written.
 
 The set-ups take the communes on through the services: an import also takes a commune on
 and signs in one step (the target is created committed: one "+" record, where the
@@ -117,7 +120,8 @@ def outcome(campaign, marks):
     history = Counter()
     for model in TRACKED:
         for kind in model.history.filter(history_id__gt=marks[model]).values_list("history_type", flat=True):
-            history[(model.__name__, kind)] += 1
+            # A target: whether its status changed, not how many times (see the docstring).
+            history[(model.__name__, kind)] = 1 if model is Target else history[(model.__name__, kind)] + 1
     return {
         "targets": sorted(
             (target.commune.code, target.status, target.group_id)
@@ -338,7 +342,9 @@ def test_the_election_result_takes_the_lists_earlier_bulletins_along(user):
         lambda world: world.import_rows([row(referentiel=ANVITA, engagements="1;2", elue="oui")]),
     )
     assert sorted(mandate[3] for mandate in result["mandates"]) == [ANVITA, PACTE]
-    assert ("Target", "~") not in result["history"]  # it was committed already
+    # A list had signed; its election makes the commune committed.
+    assert result["targets"] == [("93066", Target.Status.COMMITTED, None)]
+    assert result["history"][("Target", "~")] == 1
 
 
 def test_a_refusal_logged_by_another_list_then_a_bulletin(user):
@@ -359,8 +365,9 @@ def test_a_refusal_logged_by_another_list_then_a_bulletin(user):
         lambda world: world.paper("A", list_name="Saint-Denis en commun"),
         lambda world: world.import_rows([row(engagements="A")]),
     )
-    assert result["targets"] == [("93066", Target.Status.COMMITTED, None)]
-    assert result["mandates"] == []  # no list is elected
+    # A list signed, no list is elected: the commune is not committed (yet).
+    assert result["targets"] == [("93066", Target.Status.LIST_SIGNED, None)]
+    assert result["mandates"] == []
 
 
 def test_a_deliberation_stays_the_communes_whatever_the_election(user):
@@ -419,4 +426,86 @@ def test_a_council_deliberation_and_an_imported_municipality_bulletin(user):
             header=MUNICIPALITY_COLUMNS,
         ),
     )
+    assert len(result["mandates"]) == 1
+
+
+def refusal(world, list_name=None):
+    services.step_add(
+        target=world.targets["93066"],
+        kind=Step.Kind.REFUSAL,
+        date=SIGNED_ON,
+        candidate_list=world.lists[list_name] if list_name else None,
+        public_reason="Nous ne signons pas de chartes.",
+        user=world.user,
+    )
+
+
+def test_a_defeated_lists_signature_is_a_list_signed_not_the_communes_commitment(user):
+    def setup(user):
+        world = election_with_two_lists(user)
+        world.elect("Autre liste")
+        return world
+
+    result = assert_parity(
+        user,
+        setup,
+        lambda world: world.paper("A", "01", list_name="Saint-Denis en commun"),
+        lambda world: world.import_rows([row(engagements="A;01")]),
+    )
+    assert result["targets"] == [("93066", Target.Status.LIST_SIGNED, None)]
+    assert result["mandates"] == []
+
+
+def test_the_elected_lists_refusal_is_the_communes_answer_whoever_else_signs(user):
+    def setup(user):
+        world = election_with_two_lists(user)
+        world.elect("Autre liste")
+        refusal(world, "Autre liste")
+        return world
+
+    result = assert_parity(
+        user,
+        setup,
+        lambda world: world.paper("A", list_name="Saint-Denis en commun"),
+        lambda world: world.import_rows([row(engagements="A")]),
+    )
+    assert result["targets"] == [("93066", Target.Status.REFUSED, None)]
+    assert ("Target", "~") not in result["history"]  # refused before, refused after
+    assert result["mandates"] == []
+
+
+def test_a_list_that_refused_then_signs_and_is_elected(user):
+    def setup(user):
+        world = election_with_two_lists(user)
+        refusal(world, "Saint-Denis en commun")
+        refusal(world, "Autre liste")
+        return world
+
+    def through_services(world):
+        world.paper("A", list_name="Saint-Denis en commun")
+        world.elect("Saint-Denis en commun")
+
+    result = assert_parity(
+        user, setup, through_services, lambda world: world.import_rows([row(engagements="A", elue="oui")])
+    )
+    assert result["targets"] == [("93066", Target.Status.COMMITTED, None)]
+    assert [mandate[2] for mandate in result["mandates"]] == ["Saint-Denis en commun"]
+
+
+def test_the_municipality_refused_then_signs_in_a_mid_mandate_campaign(user):
+    def setup(user):
+        world = mid_mandate(user)
+        refusal(world)
+        return world
+
+    result = assert_parity(
+        user,
+        setup,
+        lambda world: world.paper("A", name="Mathieu Hanotin", role="maire"),
+        lambda world: world.import_rows(
+            [["93066", PACTE, "A", "Mathieu Hanotin", "maire", SIGNED_ON.strftime("%d/%m/%Y")]],
+            header=MUNICIPALITY_COLUMNS,
+        ),
+    )
+    assert result["targets"] == [("93066", Target.Status.COMMITTED, None)]
     assert len(result["mandates"]) == 1

@@ -1,8 +1,9 @@
 """A campaign, end to end in French: a partner coordinator creates it, a local group
 takes on Saint-Denis, adds a candidate list and sends the signature invitation; the
-head of the list signs online without an account; the group records the elected list;
-everyone sees the commune committed on the campaign page (list and map), on the page
-of the commune and on the page of the item.
+head of the list signs online without an account (the commune shows "a list signed");
+the group records the elected list; everyone sees the commune committed on the campaign
+page (list and map), on the page of the commune and on the page of the item. Another head
+of list declines from the signature link: everyone sees the refusal.
 
 Several people act at once, each in a browser context of their own. The live server
 runs in a thread of this process and sends its emails at once (immediate task backend)
@@ -18,7 +19,7 @@ from playwright.sync_api import expect
 
 from actors.models import Membership
 from campaigns import services
-from campaigns.models import CandidateList, Target
+from campaigns.models import CandidateList, SignatureInvitation, Target
 from campaigns.tests.helpers import PACTE, add_list, framework, make_campaign, take_on
 from commitments.models import Commitment, MandateCommitment
 from frameworks.models import Framework
@@ -54,6 +55,7 @@ def section(page, heading):
 # Texts of the campaign pages ------------------------------------------------------
 
 COMMITTED = text("Engagée", "Committed", exact=True)
+LIST_SIGNED = text("Une liste a signé", "A list signed", exact=True)
 MAP_LOADED = text(r"1 communes? affichées? sur la carte\.", r"1 communes? shown on the map\.", exact=True)
 
 
@@ -179,6 +181,11 @@ def test_a_group_has_a_list_sign_the_pacte_online_and_the_elected_commune_shows_
     assert name.endswith(".pdf") and mimetype == "application/pdf"
     assert content.startswith(b"%PDF")
 
+    # Before the result, the commune shows that a list signed, not that it committed.
+    page = head_of_list.open(campaign_path + "?statut=list_signed")
+    row = page.locator("#communes ~ .table-scroll tbody tr").filter(has_text="Saint-Denis")
+    expect(row.locator(".status")).to_have_text(LIST_SIGNED)
+
     # The group member signs in again and records the elected list.
     member.open("/compte/login/")
     log_in(member, "awa@example.org")
@@ -286,7 +293,7 @@ def test_the_head_of_list_signs_on_a_small_phone(open_browsing, invited):
     target, token = invited
     sign_on(on_a_phone(open_browsing), token)
     target.refresh_from_db()
-    assert target.status == Target.Status.COMMITTED
+    assert target.status == Target.Status.LIST_SIGNED  # no result recorded yet
 
 
 def test_the_campaign_page_fits_a_small_phone(open_browsing, invited):
@@ -299,7 +306,7 @@ def test_the_campaign_page_fits_a_small_phone(open_browsing, invited):
     assert map_box["x"] >= 0 and map_box["x"] + map_box["width"] <= 360
     row = page.locator("#communes ~ .table-scroll tbody tr").filter(has_text="Saint-Denis")
     row.scroll_into_view_if_needed()
-    expect(row.locator(".status")).to_have_text(COMMITTED)
+    expect(row.locator(".status")).to_have_text(LIST_SIGNED)
     expect(row.get_by_role("link", name="Saint-Denis", exact=True)).to_be_in_viewport()
     phone.check_page()
     phone_fits(page)
@@ -335,3 +342,31 @@ def test_the_group_pages_of_a_commune_pass_the_browser_checks(open_browsing, inv
         text("Le bulletin papier est enregistré", "paper bulletin")
     )
     assert Commitment.objects.get().channel == Commitment.Channel.PAPER
+
+
+def test_a_head_of_list_declines_from_the_signature_page_and_everyone_sees_it(open_browsing, invited):
+    target, token = invited
+    head_of_list, visitor = open_browsing(), open_browsing()
+    page = head_of_list.open(f"/signer/{token}/")
+    declining = section(page, text("Vous ne souhaitez pas vous engager", "You do not wish to commit"))
+    declining.get_by_label(text("Motif", "Raison", "Reason")).fill("Nous ne signons pas de chartes.")
+    page = submit(
+        head_of_list,
+        declining.get_by_role("button", name=text("Je ne m[’']engage pas", "I do not commit", exact=True)),
+    )
+    expect(page.locator("h1")).to_have_text(text("Votre réponse est enregistrée", "Your answer is recorded"))
+    expect(page.locator("main")).to_contain_text("Accueil Saint-Denis")
+    assert not SignatureInvitation.objects.get().is_usable  # the link is spent (a 410 page now)
+    # The group's coordinator is told.
+    notice = email_to("awa@example.org", text("refus", "refusal"))
+    assert "Saint-Denis Ensemble" in notice.body and "Nous ne signons pas de chartes." in notice.body
+
+    # Anyone sees the refusal: on the page of the commune in the campaign, with its
+    # reason, and in the campaign's counts.
+    page = visitor.open(target.get_absolute_url())
+    expect(page.locator("main .refusal")).to_contain_text("Nous ne signons pas de chartes.")
+    expect(page.locator("main .refusal")).to_contain_text("Saint-Denis Ensemble")
+    page = visitor.open(target.campaign.get_absolute_url())
+    expect(page.locator(".refusal-count")).to_contain_text(re.compile(r"^\s*1 (?:refus|refusal)"))
+    row = page.locator("#communes ~ .table-scroll tbody tr").filter(has_text="Saint-Denis")
+    expect(row.locator(".status")).to_have_text(text("Refus", "Refused", exact=True))  # its only list

@@ -1,15 +1,21 @@
 /* The campaign map: department outlines (ours, no tile server needed) and one point
- * per commune of the campaign, coloured by its status. Canvas rendering keeps thousands
- * of points fast on modest phones. */
+ * per commune of the campaign, coloured by its status (the colours of the legend's
+ * swatches, core/css/site.css). Canvas rendering keeps thousands of points fast on
+ * modest phones. */
 (function () {
   "use strict";
 
+  // Five hues apart (grey, orange, blue, green, red): the blue of "a list signed" stays
+  // apart from the green of "committed" for red-green colour blindness too.
   var COLOURS = {
     not_interpellated: "#6b6b6b",
     interpellated: "#b35c00",
+    list_signed: "#1f5fa8",
     committed: "#1b7a3a",
     refused: "#b3261e"
   };
+  // Drawn in this order: committed communes last, on top of the others.
+  var ORDER = { not_interpellated: 0, refused: 1, interpellated: 2, list_signed: 3, committed: 4 };
 
   function getJSON(url) {
     return fetch(url, { headers: { Accept: "application/json" } }).then(function (response) {
@@ -32,6 +38,16 @@
     a.textContent = openLabel;
     box.appendChild(a);
     return box;
+  }
+
+  // "1 commune shown", "2 communes shown": the page gives the language's two forms; the
+  // browser knows which one a number takes in the page's language.
+  function loadedLabel(d, count) {
+    var lang = document.documentElement.lang || "fr";
+    var form = "other";
+    try { form = new Intl.PluralRules(lang).select(count); } catch (error) { form = count === 1 ? "one" : "other"; }
+    var label = form === "one" ? d.labelLoadedOne : d.labelLoadedOther;
+    return label.replace("%(count)s", count.toLocaleString(lang));
   }
 
   function init(element) {
@@ -59,10 +75,8 @@
     }).then(function (data) {
       var base = window.location.pathname.replace(/\/$/, "");
       var labels = (d.statusLabels || "").split("|");
-      // Committed communes are drawn last, on top of the others.
-      var order = { not_interpellated: 0, refused: 1, interpellated: 2, committed: 3 };
       data.points.sort(function (a, b) {
-        return order[data.statuses[a[2]]] - order[data.statuses[b[2]]];
+        return ORDER[data.statuses[a[2]]] - ORDER[data.statuses[b[2]]];
       });
       data.points.forEach(function (point) {
         var key = data.statuses[point[2]];
@@ -75,7 +89,7 @@
           return popup(point[4], label, base + "/communes/" + point[3] + "/", d.labelOpen);
         });
       });
-      status.textContent = d.labelLoaded.replace("%(count)s", data.points.length);
+      status.textContent = loadedLabel(d, data.points.length);
     }).catch(function () { status.textContent = ""; });
   }
 

@@ -1,0 +1,45 @@
+"""Dates as people write them: `{{ value|long_date }}` is Django's DATE_FORMAT of the
+active language, with French's ordinal first day ("1er décembre 2026", not "1 décembre
+2026"). `{% load dates %}`."""
+
+from datetime import date
+
+from django import template
+from django.utils import dateformat, formats
+from django.utils.translation import get_language
+
+register = template.Library()
+
+# The first day of the month, as French writes it: the day ("j") followed by "er"
+# (escaped, so that the format reads it as letters, not as codes).
+FIRST_DAY = {"fr": r"j\e\r"}
+
+
+@register.filter(expects_localtime=True)
+def long_date(value: date | None, format_name: str = "DATE_FORMAT") -> str:
+    """The date in the active language's format (`format_name`: DATE_FORMAT,
+    MONTH_DAY_FORMAT…); "" for no date."""
+    if not value:
+        return ""
+    pattern = formats.get_format(format_name)
+    ordinal = FIRST_DAY.get((get_language() or "").split("-")[0])
+    if ordinal and value.day == 1:
+        pattern = _first_day(pattern, ordinal)
+    return dateformat.format(value, pattern)
+
+
+def _first_day(pattern: str, ordinal: str) -> str:
+    """The pattern with its day code ("j", not escaped) written as the ordinal."""
+    result, escaped = [], False
+    for character in pattern:
+        if escaped:
+            result.append(character)
+            escaped = False
+        elif character == "\\":
+            result.append(character)
+            escaped = True
+        elif character == "j":
+            result.append(ordinal)
+        else:
+            result.append(character)
+    return "".join(result)
