@@ -88,9 +88,10 @@ def random_name(folder, filename):
     return f"{folder}/{secrets.token_urlsafe(RANDOM_NAME_BYTES)}{suffix}"
 
 
-# Folders whose files are served only through their app's own views, after a permission
-# check (signed paper bulletins, spreadsheets waiting to be imported).
-PRIVATE_FOLDERS = ("bulletins/", "imports/")
+# Folders whose files are served only by their app's view, after its permission check
+# (signed bulletins, spreadsheets, follow-up evidence, proofs of declared commitments):
+# never by `serve`, even if a URL pattern of theirs went missing.
+PRIVATE_FOLDERS = ("bulletins/", "imports/", "preuves/", "declarations/")
 
 
 @require_GET
