@@ -65,7 +65,13 @@ def department_detail(request, code):
     return render(
         request,
         "territories/department_detail.html",
-        {"department": department, "region": department.region, "page": page, "sort": sort},
+        {
+            "department": department,
+            "region": department.region,
+            "page": page,
+            "sort": sort,
+            "panels": panels.collect("department", department, request),
+        },
     )
 
 
@@ -77,7 +83,13 @@ def region_detail(request, code):
     return render(
         request,
         "territories/region_detail.html",
-        {"region": region, "departments": departments, "page": page, "sort": sort},
+        {
+            "region": region,
+            "departments": departments,
+            "page": page,
+            "sort": sort,
+            "panels": panels.collect("region", region, request),
+        },
     )
 
 
