@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core import panels
 from core.actions import perform
 from core.history import history_entries
 from core.permissions import require, site_url
@@ -91,6 +92,8 @@ def organization_detail(request, slug):
             "can_view_history": user.has_perm("actors.view_history", organization),
             "can_moderate": user.has_perm("moderation.moderate", organization),
             "review_form": ReviewForm(),
+            # What upper apps show on a group's page (its follow button: notifications).
+            "panels": panels.collect("organization", organization, request),
         },
     )
 
