@@ -17,7 +17,9 @@ class SignupForm(forms.Form):
     display_name = User._meta.get_field("display_name").formfield(
         required=True,
         label=_("Your name"),
-        help_text=_("Your first and last name, or the name you are known by in your group. Shown to the people you work with."),
+        help_text=_(
+            "Your first and last name, or the name you are known by in your group. Shown to the people you work with."
+        ),
     )
 
     def signup(self, request, user):

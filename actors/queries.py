@@ -8,7 +8,6 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from core.tokens import TOKEN_MAX_LENGTH, token_hash
-
 from territories.queries import clean_query
 
 from .models import Membership, MunicipalContact, Organization

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "frameworks",
     "actors",
     "moderation",
+    "notifications",
     "commitments",
     "campaigns",
     "followup",

@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("frameworks.urls")),
     path("", include("moderation.urls")),
     path("", include("campaigns.urls")),
+    path("", include("notifications.urls")),
 ]

@@ -3,8 +3,8 @@
 Apps depend downward only, in the layers of docs/architecture.md (checked by
 import-linter, configured in pyproject.toml), top to bottom:
 
-    config → pages → campaigns → commitments → frameworks | moderation → actors
-    → territories → accounts → core
+    config → pages → campaigns | followup → commitments → notifications
+    → frameworks | moderation → actors → territories → accounts → core
 
 yet a commune's page (territories) shows its campaigns and an item's page (frameworks)
 the communes committed to it (commitments' panel). The upper app registers a panel in

@@ -12,10 +12,17 @@ class FollowupConfig(AppConfig):
         from moderation import services as moderation
 
         from . import queries, signals
+        from .barometer import aggregates
         from .models import Update
         from .personal_data import PERSONAL_DATA
 
         personal_data.register(PERSONAL_DATA)
+        # Published updates and joint statements are told to their followers (events.py).
+        from notifications import events as notification_events
+
+        from .events import SOURCE
+
+        notification_events.register(SOURCE)
         # Updates are reported, hidden and restored like other moderated content; hiding
         # one refreshes the states it had set (signals.update_saved).
         moderation.register("followup.update")
@@ -30,4 +37,20 @@ class FollowupConfig(AppConfig):
             "framework_item",
             "followup/includes/item_panel.html",
             lambda item, request: queries.item_panel(item),
+        )
+        # The yearly barometer's counts on the item, department and region pages.
+        panels.register(
+            "framework_item",
+            "followup/barometer/includes/item_panel.html",
+            lambda item, request: aggregates.item_panel(item),
+        )
+        panels.register(
+            "department",
+            "followup/barometer/includes/area_panel.html",
+            lambda department, request: aggregates.department_panel(department),
+        )
+        panels.register(
+            "region",
+            "followup/barometer/includes/area_panel.html",
+            lambda region, request: aggregates.region_panel(region),
         )

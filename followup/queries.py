@@ -8,11 +8,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from actors.rules import is_moderator
-from commitments.models import CommitmentItem, MandateCommitment
+from commitments.models import CommitmentItem, Declaration, DeclarationItem, MandateCommitment
 from core.history import history_entries
 from territories.models import Commune
 
@@ -35,52 +36,106 @@ def commune_get(code: str) -> Commune | None:
     return Commune.objects.select_related("department__region").filter(code=code, is_active=True).first()
 
 
-def _current_mandate_items(commune: Commune) -> QuerySet[CommitmentItem]:
-    """The committed items of the commune's current mandate (its latest standing commitments)."""
-    latest = (
+def _current_start_year(commune: Commune) -> Greatest:
+    """The start year of the commune's current mandate, as an SQL expression: the latest of
+    its standing commitments on the platform and its standing declared commitments."""
+    platform = Subquery(
         MandateCommitment.objects.filter(commune=commune, commitment__withdrawn_at__isnull=True)
         .order_by("-start_year")
         .values("start_year")[:1]
     )
+    declared = Subquery(
+        Declaration.objects.filter(commune=commune, status__in=Declaration.STANDING)
+        .order_by("-start_year")
+        .values("start_year")[:1]
+    )
+    # NULL when there is none of one kind: each falls back on the other.
+    return Greatest(Coalesce(platform, declared), Coalesce(declared, platform))
+
+
+def _current_mandate_items(commune: Commune) -> QuerySet[CommitmentItem]:
+    """The committed items of the commune's current mandate (its latest standing commitments)."""
     return CommitmentItem.objects.filter(
         commitment__mandate__commune=commune,
         commitment__withdrawn_at__isnull=True,
-        commitment__mandate__start_year=Subquery(latest),
+        commitment__mandate__start_year=_current_start_year(commune),
     )
+
+
+def _current_declared_items(commune: Commune) -> QuerySet[DeclarationItem]:
+    """The items of the commune's standing declarations (declared or confirmed) for its
+    current mandate: commitments made elsewhere count as committed items."""
+    return DeclarationItem.objects.filter(
+        declaration__commune=commune,
+        declaration__status__in=Declaration.STANDING,
+        declaration__start_year=_current_start_year(commune),
+    )
+
+
+def _item_order(item: Item) -> tuple:
+    return (item.framework.title, item.framework_id, item.section.position, item.position)
+
+
+def committed_items_and_declarations(
+    commune: Commune,
+) -> tuple[list[tuple[Item, datetime]], tuple[int, int] | None, list[Declaration]]:
+    """Each committed item once (framework, section, item order) with the date it was
+    first committed on the platform (a bulletin's commitment for the mandate, or a
+    declaration), the mandate's years (None when it committed to nothing), and the
+    standing declarations of those items, with who declared and decided (3 queries)."""
+    entries = _current_mandate_items(commune).select_related(
+        "item__section", "item__framework", "commitment__mandate"
+    )
+    declared = _current_declared_items(commune).select_related(
+        "item__section",
+        "item__framework",
+        "declaration__declared_by",
+        "declaration__declared_for",
+        "declaration__decided_by",
+        "declaration__decided_for",
+    )
+    items: dict[int, tuple[Item, datetime]] = {}
+    mandate = None
+    declarations: dict[int, Declaration] = {}
+
+    def keep(item: Item, committed_at: datetime) -> None:
+        known = items.get(item.pk)
+        if known is None or committed_at < known[1]:
+            items[item.pk] = (item, committed_at)
+
+    for entry in entries:
+        mandate = (entry.commitment.mandate.start_year, entry.commitment.mandate.end_year)
+        keep(entry.item, entry.commitment.mandate.created_at)
+    for entry in declared:
+        declaration = declarations.setdefault(entry.declaration_id, entry.declaration)
+        declaration.commune = commune  # for its permalink, without a query each
+        mandate = mandate or (declaration.start_year, declaration.end_year)
+        keep(entry.item, declaration.declared_at)
+    ordered = sorted(items.values(), key=lambda pair: _item_order(pair[0]))
+    prefetch_related_objects([item for item, _at in ordered], "themes")
+    return ordered, mandate, sorted(declarations.values(), key=lambda declaration: declaration.declared_at)
 
 
 def committed_items(commune: Commune) -> tuple[list[tuple[Item, datetime]], tuple[int, int] | None]:
     """Each committed item once (framework, section, item order) with the date the commune
     committed to it, and the mandate's years (None when it committed to nothing)."""
-    entries = (
-        _current_mandate_items(commune)
-        .select_related("item__section", "item__framework", "commitment__mandate")
-        .prefetch_related("item__themes")
-        .order_by("item__framework__title", "item__framework_id", "item__section__position", "item__position")
-    )
-    items: dict[int, tuple[Item, datetime]] = {}
-    mandate = None
-    for entry in entries:
-        committed_at = entry.commitment.mandate.created_at
-        mandate = (entry.commitment.mandate.start_year, entry.commitment.mandate.end_year)
-        known = items.get(entry.item_id)
-        if known is None or committed_at < known[1]:
-            items[entry.item_id] = (entry.item, committed_at)
-    return list(items.values()), mandate
+    items, mandate, _declarations = committed_items_and_declarations(commune)
+    return items, mandate
 
 
 def is_committed(commune: Commune, item: Item) -> bool:
-    return _current_mandate_items(commune).filter(item=item).exists()
+    return (
+        _current_mandate_items(commune).filter(item=item).exists()
+        or _current_declared_items(commune).filter(item=item).exists()
+    )
 
 
 def committed_item_get(commune: Commune, item_id: int) -> Item | None:
-    entry = (
-        _current_mandate_items(commune)
-        .filter(item_id=item_id)
-        .select_related("item__framework", "item__section")
-        .first()
-    )
-    return entry.item if entry else None
+    for entries in (_current_mandate_items(commune), _current_declared_items(commune)):
+        entry = entries.filter(item_id=item_id).select_related("item__framework", "item__section").first()
+        if entry is not None:
+            return entry.item
+    return None
 
 
 def _with_authors(updates: QuerySet[Update]) -> QuerySet[Update]:
@@ -110,14 +165,32 @@ def states_of(commune: Commune, item_ids: list[int] | None = None) -> dict[tuple
     return by_key
 
 
+def _frameworks_with_declarations(
+    items: list[tuple[Item, datetime]], declarations: list[Declaration]
+) -> dict:
+    """The frameworks of the items by slug, one instance each (the items share it), each
+    carrying `board_declarations`: the standing declarations of its items (the board says
+    "declared by …, to be confirmed" or "confirmed by …" next to the framework)."""
+    frameworks = {}
+    for item, _at in items:
+        item.framework = frameworks.setdefault(item.framework.slug, item.framework)
+        item.framework.board_declarations = []
+    by_pk = {framework.pk: framework for framework in frameworks.values()}
+    for declaration in declarations:
+        if declaration.framework_id in by_pk:
+            by_pk[declaration.framework_id].board_declarations.append(declaration)
+    return frameworks
+
+
 def commune_board(commune: Commune, *, now: datetime | None = None) -> dict:
     """The board's data: a row per committed item with both voices' states (unfiltered:
-    board.arrange filters and groups them), the items' themes, the filters' choices."""
-    items, mandate = committed_items(commune)
+    board.arrange filters and groups them), the items' themes, the filters' choices, and
+    the standing declarations (each framework also carries its own: `board_declarations`)."""
+    items, mandate, declarations = committed_items_and_declarations(commune)
+    frameworks = _frameworks_with_declarations(items, declarations)
     rows = board.rows_build(
         items, states_of(commune, [item.pk for item, _ in items]), now=now or timezone.now()
     )
-    frameworks = {item.framework.slug: item.framework for item, _ in items}
     themes = {theme.code: theme for item, _ in items for theme in item.themes.all()}
     return {
         "mandate": mandate,
@@ -125,6 +198,7 @@ def commune_board(commune: Commune, *, now: datetime | None = None) -> dict:
         "themes_of": {item.pk: {theme.code for theme in item.themes.all()} for item, _ in items},
         "frameworks": sorted(frameworks.values(), key=lambda framework: framework.title),
         "themes": sorted(themes.values(), key=lambda theme: (theme.position, theme.code)),
+        "declarations": declarations,
     }
 
 
@@ -208,7 +282,13 @@ def state_history(commune: Commune, item: Item) -> list[dict]:
 
 def commune_panel(commune: Commune) -> dict | None:
     """The commune page's panel: how much is followed (None when nothing is committed)."""
-    items_count = _current_mandate_items(commune).values("item").distinct().count()
+    items_count = (
+        _current_mandate_items(commune)
+        .order_by()
+        .values("item")
+        .union(_current_declared_items(commune).order_by().values("item"))
+        .count()
+    )
     if not items_count:
         return None
     updates = (

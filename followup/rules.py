@@ -6,37 +6,23 @@ The two voices of a commune:
 - the civil society: the members of the local groups that follow the commune. A group
   follows a commune when it is a validated, visible local group whose territory covers
   the commune (its commune, intercommunality, department or region:
-  actors.queries.group_covers). National partners are no local group.
+  actors.queries.group_covers). National partners are no local group. The definition is
+  commitments.rules.following_groups (the same groups declare commitments made elsewhere).
 
 Staff and partner coordinators have no voice of their own; they moderate updates
 (moderation.moderate) like other content.
+
+The yearly barometer: the coordinators of a national framework's publisher (and staff)
+open it and set its period; the commune's two voices rate its committed items.
 """
 
 import rules
-from rules import is_authenticated
+from rules import is_authenticated, is_staff
 
-from actors.models import Membership, Organization
-from actors.queries import group_covers
-from actors.rules import is_moderator, is_verified_contact_of
+from actors.rules import is_coordinator, is_moderator, is_verified_contact_of
+from commitments.rules import following_groups
 
 from .models import Voice, other_voice
-
-
-def following_groups(user, commune):
-    """The local groups of this user that follow the commune (a list, cached on the user
-    for the commune)."""
-    if not user.is_authenticated or commune is None:
-        return []
-    cache = user.__dict__.setdefault("_followup_groups", {})
-    if commune.pk not in cache:
-        groups = Organization.objects.filter(
-            pk__in=Membership.objects.filter(user=user).values("organization_id"),
-            kind=Organization.Kind.LOCAL_GROUP,
-            status=Organization.Status.VALIDATED,
-            hidden_at__isnull=True,
-        ).order_by("name")
-        cache[commune.pk] = [group for group in groups if group_covers(group, commune)]
-    return cache[commune.pk]
 
 
 def voices_of(user, commune):
@@ -98,3 +84,26 @@ rules.add_perm(
     "followup.view_update",
     is_public | is_author | (awaits_cosignature & speaks_in_its_commune) | (is_authenticated & is_moderator),
 )
+
+
+# The yearly barometer -----------------------------------------------------------------
+
+
+@rules.predicate
+def coordinates_framework_publisher(user, obj):
+    """A coordinator of the publisher of a framework, or of a barometer's framework."""
+    framework = getattr(obj, "framework", obj)
+    return framework is not None and is_coordinator(user, framework.publisher)
+
+
+@rules.predicate
+def is_national_framework(user, framework):
+    return framework is not None and framework.parent_id is None
+
+
+rules.add_perm(
+    "followup.open_barometer",
+    is_authenticated & is_national_framework & (coordinates_framework_publisher | is_staff),
+)
+rules.add_perm("followup.change_barometer", is_authenticated & (coordinates_framework_publisher | is_staff))
+rules.add_perm("followup.rate", is_authenticated & has_a_voice)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from core.uploads import EXTENSIONS, SNIFF_BYTES, UploadValidator, sniff
 
-from . import queries
+from . import events, queries
 from .board import VOICES
 from .models import (
     EVIDENCE_MAX_BYTES,
@@ -271,6 +271,7 @@ def update_post(
             published=True,
         )
         _apply(state, update, user)
+        transaction.on_commit(lambda: events.published(update))  # its followers are told
     return update
 
 
@@ -344,6 +345,7 @@ def joint_statement_cosign(
         draft.save()
         for state in states:
             _apply(state, draft, user)
+        transaction.on_commit(lambda: events.published(draft))  # its followers are told
     return draft
 
 

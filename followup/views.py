@@ -12,6 +12,7 @@ from core.permissions import require
 from core.uploads import file_response
 
 from . import board, queries, services
+from .barometer import queries as barometer_queries
 from .forms import CosignForm, FilterForm, UpdateForm
 from .models import EVIDENCE_FOLDER, Voice, other_voice
 from .rules import following_groups, voices_of
@@ -78,8 +79,18 @@ def commune_board(request, code):
             "can_post": request.user.has_perm("followup.post_update", commune),
             "drafts": queries.joint_drafts(commune, request.user),
             "stale_months": board.STALE_MONTHS,
+            **_barometer_context(request, commune, data["rows"]),
         },
     )
+
+
+def _barometer_context(request, commune, rows):
+    """The yearly barometer on the board: the barometers open now, each item's ratings."""
+    items = [row.item for row in rows]
+    return {
+        "barometers_open": barometer_queries.open_barometers(commune, items, request.user),
+        "barometer_ratings": barometer_queries.board_ratings(commune, items),
+    }
 
 
 @require_GET

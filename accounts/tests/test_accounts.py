@@ -59,7 +59,12 @@ def test_signup_asks_only_an_email_and_sends_a_french_verification_email(client)
 
     response = client.post(
         "/compte/signup/",
-        {"email": "Nouvelle@Example.org", "display_name": "Nadia Nouvelle", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": "Nouvelle@Example.org",
+            "display_name": "Nadia Nouvelle",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
 
     assert response.status_code == 302
@@ -75,7 +80,13 @@ def test_signup_asks_only_an_email_and_sends_a_french_verification_email(client)
 
 def test_login_is_refused_until_the_email_is_verified_then_the_link_logs_in(client):
     client.post(
-        "/compte/signup/", {"email": "nouvelle@example.org", "display_name": "Nadia Nouvelle", "password1": PASSWORD, "password2": PASSWORD}
+        "/compte/signup/",
+        {
+            "email": "nouvelle@example.org",
+            "display_name": "Nadia Nouvelle",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
     confirm_path = link_in(mail.outbox[-1], "/compte/confirm-email/")
 

@@ -85,7 +85,12 @@ CSRF_CASES = {
     "signup": (
         None,
         "/compte/signup/",
-        {"email": "new@example.org", "display_name": "Noé Nouveau", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": "new@example.org",
+            "display_name": "Noé Nouveau",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     ),
     "login": (None, "/compte/login/", {"login": "alice@example.org", "password": PASSWORD}),
     "password reset": (None, "/compte/password/reset/", {"email": "alice@example.org"}),
@@ -648,7 +653,15 @@ def test_with_the_database_backend_nothing_is_sent_until_the_worker_runs():
 
 @override_settings(TASKS=DB_TASKS)
 def test_allauth_emails_also_go_through_the_queue(client):
-    client.post("/compte/signup/", {"email": "new@example.org", "display_name": "Noé Nouveau", "password1": PASSWORD, "password2": PASSWORD})
+    client.post(
+        "/compte/signup/",
+        {
+            "email": "new@example.org",
+            "display_name": "Noé Nouveau",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
     assert mail.outbox == []
     assert DBTaskResult.objects.filter(task_path="core.tasks.send_email").count() == 1
 

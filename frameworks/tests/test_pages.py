@@ -247,8 +247,9 @@ def test_list_page_query_count(django_assert_max_num_queries):
 
 
 def test_item_page_query_count_is_constant(django_assert_max_num_queries):
-    # Without commitments: framework, item, its themes, its levels, its local versions, two counts.
-    with django_assert_max_num_queries(7):
+    # Without commitments: framework, item, its themes, its levels, its local versions, two counts;
+    # the follow-up panels: the voices' states, the barometer.
+    with django_assert_max_num_queries(9):
         browser().get(item_url("26"))
 
     from campaigns import services as campaigns
@@ -266,7 +267,7 @@ def test_item_page_query_count_is_constant(django_assert_max_num_queries):
         campaign, target, candidate_list, _commitment = commit(framework, code, user=user, campaign=campaign)
         campaigns.mark_elected(target=target, candidate_list=candidate_list)
     # With three communes: one more query for the page of communes.
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         html = browser().get(item_url("26")).content.decode()
     for code in communes:
         assert f'href="{Commune.objects.get(code=code).get_absolute_url()}"' in html

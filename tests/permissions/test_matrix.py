@@ -1502,6 +1502,386 @@ ROWS += [
 ]
 
 
+# The yearly barometer (followup.barometer) ---------------------------------------------------
+# A barometer is opened by the coordinators of the framework's publisher and by staff: the
+# Pacte's publisher is not "egm" (the partner coordinator's), the EGM charter's is. The
+# rating forms are the commune's voices', each for their own side.
+
+
+def barometer_open(world, slug="pacte-pour-la-transition"):
+    """This year's barometer of a framework, open today, in world.extra["barometer"]."""
+    from followup.barometer import services as barometer
+
+    today = timezone.localdate()
+    world.extra["barometer"] = barometer.barometer_create(
+        framework=Framework.objects.get(slug=slug, is_current=True),
+        year=today.year,
+        opens_on=today,
+        closes_on=today + timedelta(days=30),
+        user=None,
+    )
+
+
+def barometer_to_rate(world):
+    commit_saint_denis(world)
+    barometer_open(world)
+
+
+def barometer_opened(cell):
+    from followup.models import Barometer
+
+    return cell.user is not None and Barometer.objects.filter(created_by=cell.user).exists()
+
+
+def barometer_rate_url(w, voice_slug):
+    barometer = w.extra["barometer"]
+    return followup_url(w, f"barometre/{barometer.framework_slug}/{barometer.year}/{voice_slug}/")
+
+
+def rated(voice):
+    from followup.models import Rating
+
+    return lambda c: Rating.objects.filter(author=c.user, voice=voice).exists()
+
+
+def barometer_period(year=None):
+    year = year or timezone.localdate().year
+    return lambda w: {"year": str(year), "opens_on": f"{year}-04-01", "closes_on": f"{year}-06-30"}
+
+
+ROWS += [
+    Row(
+        "barometer_open_pacte",
+        "POST",
+        url=lambda w: "/suivi/barometres/pacte-pour-la-transition/ouvrir/",
+        data=barometer_period(2031),
+        expect=matrix(DENY, anonymous=LOGIN, staff=ALLOW),
+        effect=barometer_opened,
+    ),
+    Row(
+        "barometer_open_egm_charter",
+        "POST",
+        url=lambda w: "/suivi/barometres/egm-charte-commune-accueillante/ouvrir/",
+        data=barometer_period(2031),
+        expect=matrix(DENY, anonymous=LOGIN, partner_coordinator=ALLOW, staff=ALLOW),
+        effect=barometer_opened,
+    ),
+    Row(
+        "barometer_change_period",
+        "POST",
+        setup=lambda w: barometer_open(w, "egm-charte-commune-accueillante"),
+        url=lambda w: (
+            f"/suivi/barometres/egm-charte-commune-accueillante/{w.extra['barometer'].year}/modifier/"
+        ),
+        data=lambda w: {"opens_on": w.extra["barometer"].opens_on.isoformat(), "closes_on": days_ago(-60)},
+        expect=matrix(DENY, anonymous=LOGIN, partner_coordinator=ALLOW, staff=ALLOW),
+        effect=lambda c: refreshed(c.world.extra["barometer"]).closes_on.isoformat() == days_ago(-60),
+    ),
+    Row(
+        "barometer_rate_municipality",
+        "POST",
+        setup=barometer_to_rate,
+        url=lambda w: barometer_rate_url(w, "municipalite"),
+        data=lambda w: {f"score_{first_item(w).pk}": "3", f"comment_{first_item(w).pk}": "Matrice"},
+        expect=voices(municipal_contact=ALLOW),
+        effect=rated("municipality"),
+    ),
+    Row(
+        "barometer_rate_civil_society",
+        "POST",
+        setup=barometer_to_rate,
+        url=lambda w: barometer_rate_url(w, "societe-civile"),
+        data=lambda w: {f"score_{first_item(w).pk}": "2"},
+        expect=voices(member=ALLOW, coordinator=ALLOW),
+        effect=rated("civil_society"),
+    ),
+]
+
+
+# Following and notifications (notifications) -------------------------------------------------
+# Anyone with an account follows a commune, an item or a validated local group (G), and
+# manages what they follow; the emails' unsubscribe link is the credential of its holder.
+
+
+def subscription_of(field, target):
+    """An effect: the request's user follows `target(world)` (a Subscription `field`)."""
+    from notifications.models import Subscription
+
+    return lambda c: (
+        c.user is not None and Subscription.objects.filter(user=c.user, **{field: target(c.world)}).exists()
+    )
+
+
+def everyone_follows_saint_denis(world):
+    from notifications import services as notifications
+
+    for user in world.users.values():
+        notifications.follow(user=user, target=world.saint_denis)
+
+
+def notification_links(world):
+    """Every user's unsubscribe links, and the member's link (a token) in world.extra."""
+    from notifications import services as notifications
+    from notifications.models import Preference
+
+    everyone_follows_saint_denis(world)
+    world.extra["link"] = notifications.unsubscribe_token(world.user("member"))
+    for user in world.users.values():
+        notifications.preference_get(user)
+    world.extra["hashes"] = dict(Preference.objects.values_list("user_id", "unsubscribe_hash"))
+
+
+def links_revoked(cell):
+    from notifications.models import Preference
+
+    return cell.user is not None and (
+        Preference.objects.get(user=cell.user).unsubscribe_hash != cell.world.extra["hashes"][cell.user.pk]
+    )
+
+
+def frequency_is(frequency):
+    from notifications.models import Preference
+
+    return lambda c: Preference.objects.filter(user=c.user, frequency=frequency).exists()
+
+
+def follow_url(kind, key, action="suivre"):
+    return f"/abonnements/{kind}/{key}/{action}/"
+
+
+ROWS += [
+    Row(
+        "notifications_follow_commune",
+        "POST",
+        url=lambda w: follow_url("commune", w.saint_denis.code),
+        expect=matrix(ALLOW, anonymous=LOGIN),
+        effect=subscription_of("commune", lambda w: w.saint_denis),
+        success_url=lambda w: "/communes/93066/",
+    ),
+    Row(
+        "notifications_follow_item",
+        "POST",
+        url=lambda w: follow_url("engagement", first_item(w).pk),
+        expect=matrix(ALLOW, anonymous=LOGIN),
+        effect=subscription_of("item", first_item),
+    ),
+    Row(
+        "notifications_follow_group",
+        "POST",
+        url=lambda w: follow_url("groupe", w.group.slug),
+        expect=matrix(ALLOW, anonymous=LOGIN),
+        effect=subscription_of("organization", lambda w: w.group),
+    ),
+    Row(
+        "notifications_follow_pending_group",
+        "POST",
+        url=lambda w: follow_url("groupe", w.pending.slug),
+        # Not followable: as if it did not exist, even for its own coordinator.
+        expect=matrix(deny(404), anonymous=LOGIN),
+        effect=subscription_of("organization", lambda w: w.pending),
+    ),
+    Row(
+        "notifications_unfollow_commune",
+        "POST",
+        setup=everyone_follows_saint_denis,
+        url=lambda w: follow_url("commune", w.saint_denis.code, "ne-plus-suivre"),
+        expect=matrix(ALLOW, anonymous=LOGIN),
+        effect=lambda c: c.user is not None and not subscription_of("commune", lambda w: w.saint_denis)(c),
+    ),
+    Row(
+        "notifications_subscriptions_page",
+        "GET",
+        url=lambda w: "/abonnements/",
+        expect=matrix(ALLOW, anonymous=LOGIN),
+        effect=listed(lambda w: 'action="/abonnements/frequence/"'),
+    ),
+    Row(
+        "notifications_choose_immediate_emails",
+        "POST",
+        url=lambda w: "/abonnements/frequence/",
+        data=lambda w: {"frequency": "immediate"},
+        expect=matrix(ALLOW, anonymous=LOGIN),
+        effect=frequency_is("immediate"),
+        success_url=lambda w: "/abonnements/",
+    ),
+    Row(
+        "notifications_revoke_unsubscribe_links",
+        "POST",
+        setup=notification_links,
+        url=lambda w: "/abonnements/revoquer-les-liens/",
+        expect=matrix(ALLOW, anonymous=LOGIN),
+        effect=links_revoked,
+        success_url=lambda w: "/abonnements/",
+    ),
+    Row(
+        "notifications_unsubscribe_by_link",
+        "POST",
+        setup=notification_links,
+        url=lambda w: f"/desabonnement/{w.extra['link']}/",
+        # The emailed link is the credential: no account needed, whoever holds it.
+        expect=matrix(ALLOW),
+        allow_status=200,
+        effect=lambda c: not c.world.user("member").notification_subscriptions.exists(),
+    ),
+]
+
+
+# Commitments made elsewhere (commitments' declarations, followup's pages) ---------------------
+# Declare for Saint-Denis: G's members (member, coordinator) and its municipal contact. Confirm
+# or refuse a declaration waiting for it: partner coordinators and Saint-Denis's municipal
+# contact, never its declarer (member). Withdraw: its declarer while it waits, staff. The
+# contact of 01001 and H's coordinator do not follow Saint-Denis; nobody else declares.
+
+
+def declaration_by_member(world, *, with_file=False, refused=False):
+    """A declaration of Saint-Denis's council's commitment by G's member, in world.extra."""
+    from commitments import declarations as commitment_declarations
+
+    proof = commitment_declarations.ProofGiven(
+        reference="2026-045",
+        file=SimpleUploadedFile("preuve.pdf", b"%PDF-1.4\n%%EOF\n") if with_file else None,
+    )
+    declaration = commitment_declarations.declaration_create(
+        commune=world.saint_denis,
+        framework=world.framework,
+        choices=[(first_item(world), None)],
+        committed_on=timezone.localdate() - timedelta(days=10),
+        committer=commitment_declarations.Committer("council"),
+        proof=proof,
+        user=world.user("member"),
+        capacity="local_group",
+        organization=world.group,
+    )
+    if refused:
+        commitment_declarations.declaration_refuse(
+            declaration=declaration,
+            user=world.user("municipal_contact"),
+            capacity="municipality",
+            reason="Motif de refus de la matrice.",
+        )
+    world.extra["declaration"] = declaration
+
+
+def declaration_url(w, suffix=""):
+    return followup_url(w, f"declarations/{w.extra['declaration'].pk}/{suffix}")
+
+
+def declaration_status(cell):
+    return refreshed(cell.world.extra["declaration"]).status
+
+
+def declaration_data(w):
+    return {
+        "referentiel": w.framework.slug,
+        "committed_by": "council",
+        "committed_on": days_ago(10),
+        f"item_{first_item(w).pk}": "on",
+        "deliberation_reference": "2026-045",
+    }
+
+
+def declarations_csv(w):
+    line = f"93066;{w.framework.slug};{first_item(w).code};{days_ago(10)};conseil;2026-045\r\n"
+    data = ("code_insee;referentiel;engagements;date;engage_par;deliberation\r\n" + line).encode()
+    return {"action": "check", "file": SimpleUploadedFile("engagements.csv", data)}
+
+
+def reviewers(**cells):
+    """A declaration waiting for confirmation: partner coordinators and Saint-Denis's contact."""
+    return matrix(
+        DENY, **{"anonymous": LOGIN, "municipal_contact": ALLOW, "partner_coordinator": ALLOW, **cells}
+    )
+
+
+ROWS += [
+    Row(
+        "declaration_declare",
+        "POST",
+        url=lambda w: followup_url(w, "declarer/"),
+        data=declaration_data,
+        expect=matrix(DENY, anonymous=LOGIN, member=ALLOW, coordinator=ALLOW, municipal_contact=ALLOW),
+        effect=lambda c: c.user is not None and c.user.commitment_declarations.exists(),
+    ),
+    Row(
+        "declaration_confirm",
+        "POST",
+        setup=declaration_by_member,
+        url=lambda w: declaration_url(w, "confirmer/"),
+        expect=reviewers(),
+        effect=lambda c: declaration_status(c) == "confirmed",
+        success_url=lambda w: declaration_url(w),
+    ),
+    Row(
+        "declaration_refuse",
+        "POST",
+        setup=declaration_by_member,
+        url=lambda w: declaration_url(w, "refuser/"),
+        data=lambda w: {"reason": "Aucune délibération de ce genre."},
+        expect=reviewers(),
+        effect=lambda c: declaration_status(c) == "refused",
+        success_url=lambda w: declaration_url(w),
+    ),
+    Row(
+        "declaration_withdraw",
+        "POST",
+        setup=declaration_by_member,
+        url=lambda w: declaration_url(w, "retirer/"),
+        expect=matrix(DENY, anonymous=LOGIN, member=ALLOW, staff=ALLOW),
+        effect=lambda c: declaration_status(c) == "withdrawn",
+        success_url=lambda w: followup_url(w),
+    ),
+    Row(
+        "declaration_refused_page",
+        "GET",
+        setup=lambda w: declaration_by_member(w, refused=True),
+        url=lambda w: declaration_url(w),
+        # Its declarer, those who may confirm and staff read why; for everyone else it does not exist.
+        expect=matrix(
+            deny(404), member=ALLOW, municipal_contact=ALLOW, partner_coordinator=ALLOW, staff=ALLOW
+        ),
+        effect=listed(lambda w: "Motif de refus de la matrice."),
+    ),
+    Row(
+        "declaration_document",
+        "GET",
+        setup=lambda w: declaration_by_member(w, with_file=True),
+        url=lambda w: w.extra["declaration"].proof_file_url,
+        expect=matrix(
+            deny(404), member=ALLOW, municipal_contact=ALLOW, partner_coordinator=ALLOW, staff=ALLOW
+        ),
+    ),
+    Row(
+        "declarations_import_check",
+        "POST",
+        url=lambda w: "/suivi/engagements-declares/import/",
+        data=declarations_csv,
+        allow_status=200,
+        expect=matrix(DENY, anonymous=LOGIN, partner_coordinator=ALLOW, staff=ALLOW),
+        effect=lambda c: "followup_declarations_import" in c.client.session,
+    ),
+]
+
+
+# Refusals from the signature link (campaigns): the emailed link is the credential, as for
+# signing; declining spends it.
+ROWS += [
+    Row(
+        "decline_by_invitation_link",
+        "POST",
+        url=lambda w: f"/signer/{w.invitation_token}/refus/",
+        data=lambda w: {"public_reason": "Nous ne signons pas de chartes."},
+        expect=matrix(ALLOW),
+        allow_status=200,
+        effect=lambda c: (
+            refreshed(c.world.invitation).declined_at is not None
+            and Step.objects.filter(
+                kind=Step.Kind.REFUSAL, public_reason="Nous ne signons pas de chartes."
+            ).exists()
+        ),
+    ),
+]
+
+
 def _cells():
     for row in ROWS:
         for role in ROLES:
