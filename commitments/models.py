@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from actors.models import Organization
 from core.history import tracked_history
@@ -171,7 +172,7 @@ class Declaration(models.Model):
     class Status(models.TextChoices):
         DECLARED = "declared", _("declared, to be confirmed")
         CONFIRMED = "confirmed", _("confirmed")
-        REFUSED = "refused", _("refused")
+        REFUSED = "refused", pgettext_lazy("declared commitment", "refused")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
     class Capacity(models.TextChoices):
