@@ -1,7 +1,8 @@
 """Reading the spreadsheets people upload (CSV in UTF-8, or Excel's XLSX): the bytes within
 a limit, the non-empty rows with their line numbers, and the header mapped to a template's
 columns. The imports of campaigns (signed bulletins) and commitments (declared
-commitments) read their files with `read`, then validate the rows their own way.
+commitments) read their files with `read` (through core.imports), then validate the rows
+their own way, reading cells with `text` and `date_of`.
 
 Every refusal of the whole file is a SpreadsheetError whose message is for people."""
 
@@ -12,7 +13,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePath
@@ -153,6 +154,14 @@ def cell(value: object) -> Cell:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return " ".join(str(value).split())
+
+
+def text(values: Mapping[str, Cell], column: str) -> str:
+    """A row's cell in `column` as text: "" when absent, a date cell as DD/MM/YYYY."""
+    value = values.get(column, "")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return value
 
 
 def date_of(value: Cell) -> date | None | bool:

@@ -8,14 +8,16 @@ Partners keep spreadsheets of who signed what. A coordinator uploads one for a c
   writes everything in one transaction (otherwise it raises ImportRefused and writes nothing);
 - `import_template(fmt)` is an empty template (header and one example row).
 
-The number of queries does not grow with the rows: the communes, and the campaign's targets,
-lists and commitments, are read once into dictionaries; new rows are written in bulk, a chunk
-of rows at a time, with their django-simple-history records (see bulk._Bulk).
+The number of queries does not grow with the rows: the communes (territories.lookup), and
+the campaign's targets, lists and commitments, are read once into dictionaries; new rows
+are written in bulk, a chunk of rows at a time, with their django-simple-history records
+(see bulk._Bulk).
 
 The steps, one module each: reading.py (the file's bytes, rows and header), state.py (what
 the database holds, read once), rows.py (each row on its own), validation.py (the checks
 across rows, each row's action: the ImportReport of report.py), writing.py (the chunks
-written, through bulk.py), template.py (the template).
+written, through bulk.py), template.py (the template). What every import shares (the
+report, the reading within limits, the command's printing) is core.imports'.
 """
 
 import logging
@@ -23,9 +25,7 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
-from ..models import Campaign
-from .reading import COLUMNS, MAX_BYTES, _read
-from .report import (
+from core.imports import (
     ACTION_LABELS,
     ACTIONS,
     CREATE,
@@ -35,9 +35,12 @@ from .report import (
     ImportFileError,
     ImportRefused,
     ImportReport,
-    RowOutcome,
 )
-from .state import _Communes
+from territories.lookup import Communes
+
+from ..models import Campaign
+from .reading import COLUMNS, MAX_BYTES, _read
+from .report import RowOutcome
 from .template import XLSX_CONTENT_TYPE, import_template
 from .validation import _validate
 from .writing import _Writer
@@ -66,7 +69,7 @@ logger = logging.getLogger(__name__)
 
 def import_check(upload, *, campaign):
     """Read and validate the file; write nothing. Raises ImportFileError for the whole file."""
-    report, _rows, _state = _validate(_read(upload), campaign, _Communes())
+    report, _rows, _state = _validate(_read(upload), campaign, Communes())
     return report
 
 
@@ -76,7 +79,7 @@ def import_apply(upload, *, campaign, user, group=None, progress=None):
     `progress(done, total)` is called as rows are written.
     """
     # Reading the file and the communes needs no transaction (nor the write lock of SQLite).
-    read, communes = _read(upload), _Communes()
+    read, communes = _read(upload), Communes()
     try:
         with transaction.atomic():
             # Serialise imports of one campaign (PostgreSQL; SQLite serialises writes anyway).

@@ -4,10 +4,9 @@ XLSX rows, the header mapped to the columns) is core.spreadsheets'."""
 
 from django.utils.translation import gettext
 
-from core import spreadsheets
+from core import imports, spreadsheets
+from core.imports import ImportFileError
 from territories.normalize import words
-
-from .report import ImportFileError
 
 # The template's columns, in order. The headers are French data (not translated): a file's
 # headers match them ignoring case, accents, spaces and underscores.
@@ -45,12 +44,7 @@ def _read(upload):
     """The header (the template's columns present) and the data rows as (line, {column:
     value}, letter of a value under no header): core.spreadsheets reads the file, within
     this module's limits (read when called)."""
-    try:
-        sheet = spreadsheets.read(
-            upload, columns=COLUMNS, max_bytes=MAX_BYTES, max_rows=MAX_ROWS, key=_header_key
-        )
-    except spreadsheets.SpreadsheetError as error:
-        raise ImportFileError(str(error)) from None
+    sheet = imports.read(upload, columns=COLUMNS, max_bytes=MAX_BYTES, max_rows=MAX_ROWS, key=_header_key)
     return sheet.present, sheet.rows
 
 

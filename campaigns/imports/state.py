@@ -1,109 +1,19 @@
-"""What the database already holds, read once: every commune (by code, by name, and
-close names for suggestions), and the campaign's frameworks, items, targets, lists,
-commitments, commitments for the mandate and refusals, as dictionaries of plain records."""
+"""What the database already holds about a campaign, read once: its frameworks, items,
+targets, lists, commitments, commitments for the mandate and refusals, as dictionaries of
+plain records. The communes are territories.lookup's."""
 
-from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
 from commitments.models import Commitment, CommitmentItem, MandateCommitment
 from frameworks.models import Item
-from territories.models import ARTICLES, Commune, Department, full_name
 from territories.normalize import normalize
 
 from ..models import CandidateList, Step, Target
 
-SUGGESTIONS = 3  # communes suggested for an unknown name
-SUGGESTION_MIN_PREFIX = 3  # a name is cut down to this many letters at most to find some
-SUGGESTION_SCAN = 2000  # names looked at per prefix, at most
-COMMUNES_CHUNK = 5000  # communes fetched per round trip
 ITEM_COLUMNS = ("id", "commitment_id", "item_id", "level_id", "comment")
 LIST_FIELDS = ("id", "target_id", "name", "head_name", "email", "political_label", "is_elected", "created_at")
-
-
-def _article_key(name_type):
-    return normalize(ARTICLES.get(name_type, ""))
-
-
-@dataclass(slots=True)
-class _Commune:
-    pk: int
-    code: str
-    name: str
-    department: str
-    kind: str
-    is_active: bool
-    parent_id: int | None
-
-    @property
-    def label(self):
-        return f"{self.name} ({self.department})"
-
-    @property
-    def suggestion(self):
-        return f"{self.name} ({self.department}) — {self.code}"
-
-
-class _Communes:
-    """Every commune, read once: by code, by normalised name (with and without its
-    article), and sorted names for cheap "did you mean" suggestions."""
-
-    def __init__(self):
-        self.by_pk, self.by_code = {}, {}
-        self.by_name = defaultdict(list)
-        articles = {name_type: _article_key(name_type) + " " for name_type in ARTICLES if ARTICLES[name_type]}
-        rows = Commune.objects.values_list(
-            "pk",
-            "code",
-            "name",
-            "name_type",
-            "kind",
-            "is_active",
-            "department__code",
-            "parent_id",
-            "search_name",
-        ).order_by("code")
-        for pk, code, name, name_type, kind, is_active, department, parent_id, search_name in rows.iterator(
-            chunk_size=COMMUNES_CHUNK
-        ):
-            commune = _Commune(pk, code, full_name(name, name_type), department, kind, is_active, parent_id)
-            self.by_pk[pk] = commune
-            self.by_code[code] = commune
-            if not is_active or kind != Commune.Kind.COMMUNE:
-                continue
-            key = search_name.strip()
-            self.by_name[key].append(commune)
-            article = articles.get(name_type)
-            if article and key.startswith(article):
-                self.by_name[key[len(article) :]].append(commune)
-        self.sorted_names = sorted(self.by_name)
-        self.departments = set(Department.objects.values_list("code", flat=True))
-        self._suggested = {}
-
-    def close_to(self, key, department=None):
-        """Up to SUGGESTIONS communes whose name starts like `key` (dropping its last letters until some match)."""
-        cache_key = (key, department)
-        if cache_key not in self._suggested:
-            found = []
-            probe = key
-            while len(probe) >= SUGGESTION_MIN_PREFIX and not found:
-                index = bisect_left(self.sorted_names, probe)
-                scanned = 0
-                while (
-                    index < len(self.sorted_names)
-                    and self.sorted_names[index].startswith(probe)
-                    and len(found) < SUGGESTIONS
-                    and scanned < SUGGESTION_SCAN
-                ):
-                    for commune in self.by_name[self.sorted_names[index]]:
-                        if (department is None or commune.department == department) and commune not in found:
-                            found.append(commune)
-                    index += 1
-                    scanned += 1
-                probe = probe[:-1]
-            self._suggested[cache_key] = found[:SUGGESTIONS]
-        return self._suggested[cache_key]
 
 
 class _Campaign:

@@ -6,9 +6,9 @@ from django.utils.translation import gettext
 
 from commitments import domain
 from commitments.models import Commitment
+from core.imports import CREATE, UNCHANGED, UPDATE, ImportReport
 
 from .reading import _check_columns
-from .report import CREATE, UNCHANGED, UPDATE, ImportReport
 from .rows import _Validator
 from .state import _Campaign, _fold
 

@@ -9,9 +9,10 @@ from a CSV or XLSX spreadsheet kept by a partner:
 - `import_template(fmt)` is the template (header and two example rows).
 
 The rules of a row are commitments.declaring's, as for a declaration made on the site.
-The number of queries does not grow with the rows: the communes, frameworks and standing
-declarations are read once (state.py); new rows are written in bulk (writing.py). The file
-itself is read by core.spreadsheets.
+The number of queries does not grow with the rows: the communes (territories.lookup), the
+frameworks and the standing declarations (state.py) are read once; new rows are written in
+bulk (writing.py). What every import shares (the reading within limits, the report, the
+command's printing) is core.imports'.
 """
 
 from __future__ import annotations
@@ -24,22 +25,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from core import spreadsheets
+from core import imports, spreadsheets
+from core.imports import CREATE, ERROR, UNCHANGED, ImportFileError, ImportRefused
+from territories.lookup import Communes
 
 from ..models import CURRENT_MANDATE
 from .columns import COLUMNS, MAX_BYTES, MAX_ROWS
-from .report import (
-    ACTION_LABELS,
-    CREATE,
-    ERROR,
-    UNCHANGED,
-    ImportFileError,
-    ImportRefused,
-    ImportReport,
-    RowOutcome,
-)
+from .report import ACTION_LABELS, ImportReport, RowOutcome
 from .rows import Validator
-from .state import Communes, Frameworks
+from .state import Frameworks
 from .template import XLSX_CONTENT_TYPE, import_template
 from .validation import validate
 from .writing import write
@@ -69,10 +63,7 @@ logger = logging.getLogger(__name__)
 
 
 def _sheet(upload: IO[bytes]) -> spreadsheets.Sheet:
-    try:
-        return spreadsheets.read(upload, columns=COLUMNS, max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
-    except spreadsheets.SpreadsheetError as error:
-        raise ImportFileError(str(error)) from None
+    return imports.read(upload, columns=COLUMNS, max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
 
 
 def _validator(years: tuple[int, int]) -> Validator:

@@ -1,6 +1,7 @@
 """Validation of each row on its own (the commune, the framework and its items, the date,
-who committed, the proof), against what the database holds (state.py). The rules are
-commitments.declaring's, as for a declaration made on the site."""
+who committed, the proof), against what the database holds (state.py; the communes are
+territories.lookup's). The rules are commitments.declaring's, as for a declaration made
+on the site."""
 
 from __future__ import annotations
 
@@ -10,17 +11,16 @@ from datetime import date
 
 from django.utils.translation import gettext
 
-from core.spreadsheets import Cell, date_of
-from territories.models import Commune
+from core.spreadsheets import Cell, date_of, text
+from territories.lookup import CommuneRef, Communes
 from territories.normalize import normalize
 
 from .. import declaring
 from ..models import Declaration
 from .report import RowOutcome
-from .state import CommuneRef, Communes, Frameworks
+from .state import Frameworks
 
 CODE_SEPARATORS = re.compile(r"[;,\s]+")
-INSEE_CODE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
 # commitments.declaring's fields, as the file's columns.
 COLUMN_OF = {
     "items": "engagements",
@@ -58,13 +58,6 @@ class Row:
         )
 
 
-def text(values: dict[str, Cell], column: str) -> str:
-    value = values.get(column, "")
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    return value
-
-
 class Validator:
     def __init__(self, communes: Communes, frameworks: Frameworks, *, years: tuple[int, int], today: date):
         self.communes = communes
@@ -76,92 +69,10 @@ class Validator:
         row = Row(RowOutcome(line=line))
         if extra:
             row.outcome.error(extra, gettext("This line has a value in a column without a header."))
-        self.commune(row, values)
+        row.commune = self.communes.from_row(values, row.outcome)
         self.framework(row, values)
         self.commitment(row, values)
         return row
-
-    # The commune
-
-    def commune(self, row: Row, values: dict[str, Cell]) -> None:
-        outcome = row.outcome
-        code = text(values, "code_insee").upper().replace(" ", "")
-        name = text(values, "commune")
-        department = text(values, "departement").upper().replace(" ", "")
-        if code.isdigit() and len(code) == 4:  # a spreadsheet dropped the leading zero
-            code = "0" + code
-        if department.isdigit() and len(department) == 1:
-            department = "0" + department
-        outcome.commune = name or code
-        if department and department not in self.communes.departments:
-            outcome.error(
-                "departement", gettext("Unknown department “%(department)s”.") % {"department": department}
-            )
-            department = ""
-        if code:
-            row.commune = self.by_code(outcome, code, name)
-        elif name:
-            row.commune = self.by_name(outcome, name, department)
-        else:
-            outcome.error("commune", gettext("Give the INSEE code or the name of the commune."))
-        if row.commune is not None:
-            outcome.commune = row.commune.label
-
-    def by_code(self, outcome: RowOutcome, code: str, name: str) -> CommuneRef | None:
-        if not INSEE_CODE.match(code):
-            outcome.error("code_insee", gettext("An INSEE code has 5 characters, such as 93066 or 2A004."))
-            return None
-        commune = self.communes.by_code.get(code)
-        if commune is None:
-            outcome.error("code_insee", gettext("Unknown INSEE code %(code)s.") % {"code": code})
-            if name:
-                self.suggest(outcome, name, "")
-            return None
-        if commune.kind != Commune.Kind.COMMUNE or not commune.is_active:
-            city = self.communes.by_pk.get(commune.parent_id) if commune.parent_id else None
-            outcome.error(
-                "code_insee",
-                gettext("%(commune)s is no commune of today: use the code of its commune.")
-                % {"commune": commune.label},
-            )
-            if city:
-                outcome.suggestions.append(city.suggestion)
-            return None
-        if name and commune not in self.communes.by_name.get(normalize(name), ()):
-            outcome.error(
-                "commune",
-                gettext("The INSEE code %(code)s is %(commune)s, not “%(name)s”.")
-                % {"code": code, "commune": commune.label, "name": name},
-            )
-            outcome.suggestions.append(commune.suggestion)
-            return None
-        return commune
-
-    def by_name(self, outcome: RowOutcome, name: str, department: str) -> CommuneRef | None:
-        candidates = self.communes.by_name.get(normalize(name), [])
-        if department:
-            candidates = [commune for commune in candidates if commune.department == department]
-        if len(candidates) == 1:
-            return candidates[0]
-        if candidates:
-            outcome.error(
-                "commune",
-                gettext("Several communes are named “%(name)s”: add the department or the INSEE code.")
-                % {"name": name},
-            )
-            outcome.suggestions.extend(
-                commune.suggestion for commune in sorted(candidates, key=lambda c: c.code)
-            )
-        else:
-            outcome.error("commune", gettext("No commune named “%(name)s”.") % {"name": name})
-            self.suggest(outcome, name, department)
-        return None
-
-    def suggest(self, outcome: RowOutcome, name: str, department: str) -> None:
-        key = normalize(name)
-        if key:
-            found = self.communes.close_to(key, department or None) or self.communes.close_to(key)
-            outcome.suggestions.extend(commune.suggestion for commune in found)
 
     # The framework and its items
 

@@ -1,93 +1,15 @@
-"""What the database holds, read once for a whole file: every commune (by code, by name
-with and without its article, and sorted names for suggestions), the current frameworks
-and their item codes, and the standing declarations of the mandate with their items."""
+"""What the database holds, read once for a whole file: the current frameworks and their
+item codes, and the standing declarations of the mandate with their items. The communes
+are territories.lookup's."""
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import defaultdict
-from dataclasses import dataclass
 
 from frameworks.models import Framework, Item
-from territories.models import ARTICLES, Commune, Department, full_name
 from territories.normalize import normalize
 
 from ..models import Declaration, DeclarationItem
-
-SUGGESTIONS = 3  # communes suggested for an unknown name
-SUGGESTION_MIN_PREFIX = 3  # a name is cut down to this many letters at most to find some
-SUGGESTION_SCAN = 2000  # names looked at per prefix, at most
-COMMUNES_CHUNK = 5000  # communes fetched per round trip
-
-
-@dataclass(slots=True)
-class CommuneRef:
-    pk: int
-    code: str
-    name: str
-    department: str
-    kind: str
-    is_active: bool
-    parent_id: int | None
-
-    @property
-    def label(self) -> str:
-        return f"{self.name} ({self.department})"
-
-    @property
-    def suggestion(self) -> str:
-        return f"{self.name} ({self.department}) — {self.code}"
-
-
-class Communes:
-    """Every commune, read once, as plain records: a file may name thousands."""
-
-    def __init__(self) -> None:
-        self.by_pk: dict[int, CommuneRef] = {}
-        self.by_code: dict[str, CommuneRef] = {}
-        self.by_name: dict[str, list[CommuneRef]] = defaultdict(list)
-        articles = {name_type: normalize(article) + " " for name_type, article in ARTICLES.items() if article}
-        rows = Commune.objects.values_list(
-            "pk",
-            "code",
-            "name",
-            "name_type",
-            "kind",
-            "is_active",
-            "department__code",
-            "parent_id",
-            "search_name",
-        ).order_by("code")
-        for pk, code, name, name_type, kind, is_active, department, parent_id, search_name in rows.iterator(
-            chunk_size=COMMUNES_CHUNK
-        ):
-            commune = CommuneRef(pk, code, full_name(name, name_type), department, kind, is_active, parent_id)
-            self.by_pk[pk] = commune
-            self.by_code[code] = commune
-            if not is_active or kind != Commune.Kind.COMMUNE:
-                continue
-            key = search_name.strip()
-            self.by_name[key].append(commune)
-            article = articles.get(name_type)
-            if article and key.startswith(article):
-                self.by_name[key[len(article) :]].append(commune)
-        self.sorted_names = sorted(self.by_name)
-        self.departments = set(Department.objects.values_list("code", flat=True))
-
-    def close_to(self, key: str, department: str | None = None) -> list[CommuneRef]:
-        """Up to SUGGESTIONS communes whose name starts like `key` (dropping its last letters until some match)."""
-        found: list[CommuneRef] = []
-        probe = key
-        while len(probe) >= SUGGESTION_MIN_PREFIX and not found:
-            index = bisect_left(self.sorted_names, probe)
-            end = min(len(self.sorted_names), index + SUGGESTION_SCAN)
-            while index < end and self.sorted_names[index].startswith(probe) and len(found) < SUGGESTIONS:
-                for commune in self.by_name[self.sorted_names[index]]:
-                    if (department is None or commune.department == department) and commune not in found:
-                        found.append(commune)
-                index += 1
-            probe = probe[:-1]
-        return found[:SUGGESTIONS]
 
 
 class Frameworks:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext
 
+from core.imports import CREATE, UNCHANGED, ImportFileError
 from core.spreadsheets import Sheet
 
-from .report import CREATE, UNCHANGED, ImportFileError, ImportReport
+from .report import ImportReport
 from .rows import COLUMN_OF, Row, Validator
 from .state import Standing
 

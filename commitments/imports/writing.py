@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from core.imports import CREATE
+
 from .. import declaring
 from ..models import Declaration, DeclarationItem
-from .report import CREATE
 
 if TYPE_CHECKING:
     from accounts.models import User

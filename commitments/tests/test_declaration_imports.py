@@ -81,7 +81,7 @@ def test_a_dry_run_reports_each_row_and_writes_nothing():
 
 def test_applying_writes_every_row_with_its_items_author_and_history(coordinator, egm):
     report = apply(
-        csv_upload([line(), line(code_insee="01001", commune="", engagements="B")]),
+        csv_upload([line(), line(code_insee="01001", commune="", departement="01", engagements="B")]),
         coordinator,
         capacity=PARTNER,
         organization=egm,
@@ -126,6 +126,8 @@ def test_one_bad_row_refuses_the_whole_file():
     [
         ({"code_insee": "930", "commune": ""}, "code_insee"),
         ({"code_insee": "93066", "commune": "Lyon"}, "commune"),
+        ({"code_insee": "01001", "commune": ""}, "departement"),  # the department says another commune
+        ({"code_insee": "13201", "commune": ""}, "code_insee"),  # an arrondissement
         ({"code_insee": "", "commune": "Nulle-Part-sur-Mer"}, "commune"),
         ({"departement": "999"}, "departement"),
         ({"referentiel": "charte-inconnue"}, "referentiel"),
