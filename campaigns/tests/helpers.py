@@ -32,7 +32,7 @@ IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.Immed
 
 
 def fr(message, **params):
-    """A message as French users see it (the English msgid while the catalogue lacks it)."""
+    """A message as French users see it."""
     with translation.override("fr"):
         text = gettext(message)
     return text % params if params else text

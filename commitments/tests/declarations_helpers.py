@@ -24,7 +24,7 @@ LINK = "https://example.org/engagements/saint-denis"
 
 
 def fr(message, **params):
-    """A message as French users see it (the English msgid while the catalogue lacks it)."""
+    """A message as French users see it."""
     with translation.override("fr"):
         text = gettext(message)
     return text % params if params else text

@@ -22,7 +22,7 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 
 
 
 def fr(message, **params):
-    """A message as French users see it (the English msgid while the catalogue lacks it)."""
+    """A message as French users see it."""
     with translation.override("fr"):
         text = gettext(message)
     return text % params if params else text

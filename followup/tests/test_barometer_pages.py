@@ -166,8 +166,8 @@ def test_the_board_shows_both_ratings_and_their_evolution(client, two_years):
     assert fr("Barometer %(year)s", year=latest.year) in block
     assert fr("largely achieved") in block and fr("on track") in block and "Ouvert en mai." in block
     assert block.count("barometer-sparkline") == 2  # two years rated by each voice
-    assert f"{earlier.year}: {fr('begun')}" in block
-    assert f"{latest.year}: {fr('on track')}" in block
+    assert fr("%(year)s: %(level)s", year=earlier.year, level=fr("begun")) in block
+    assert fr("%(year)s: %(level)s", year=latest.year, level=fr("on track")) in block
     not_rated = article_of(html_of(client.get(BOARD)), "B")
     assert fr("not rated") in not_rated
 

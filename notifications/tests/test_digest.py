@@ -30,7 +30,7 @@ def week(committed, mayor, other_mayor, publish):
 
 
 def fr_plural(singular, plural, counter):
-    """A plural message as French users see it (English while the catalogue lacks it)."""
+    """A plural message as French users see it."""
     with translation.override("fr"):
         return ngettext(singular, plural, counter) % {"counter": counter}
 
