@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from django.core.checks import Tags, register
+
+        from .checks import site_url_check
+
+        register(site_url_check, Tags.security, deploy=True)

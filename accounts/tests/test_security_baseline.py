@@ -474,6 +474,7 @@ def test_check_deploy_passes_with_production_settings():
             secrets.choice(string.ascii_letters + string.digits + "!@#%^&*(-_=+)") for _ in range(50)
         ),
         "ALLOWED_HOSTS": "hospitalite.example.org",
+        "SITE_URL": "https://hospitalite.example.org",
         "DATABASE_URL": "sqlite:////tmp/x.sqlite3",
     }
     result = subprocess.run(
