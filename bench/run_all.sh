@@ -34,6 +34,8 @@ run "$PY" bench/import_commitments.py
 run "$PY" bench/campaign_map.py
 run "$PY" bench/pdf_documents.py
 run "$PY" bench/frameworks_editor.py
+run "$PY" bench/followup_board.py
+run "$PY" bench/followup_digest.py
 
 echo
 if [ ${#failed[@]} -gt 0 ]; then
