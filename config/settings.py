@@ -319,6 +319,9 @@ MFA_REQUIRED_EXEMPT_URL_NAMES = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_errors_at_info": {"()": "core.log_filters.ClientErrorsAtInfo"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Refusals (403) and other 4xx answers: info level, no traceback (core/log_filters.py).
+    "loggers": {"django.request": {"filters": ["client_errors_at_info"]}},
 }
