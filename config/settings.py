@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
@@ -179,6 +180,9 @@ ACCOUNT_RATE_LIMITS = {
     "town_hall_verification": "3/h/user,10/h/ip",
     "report_content": "10/h/user,30/h/ip",
     "signature_invitation": "30/h/user,60/h/ip",
+    # A message to a group's coordinators (actors.views.contact), a request to join one.
+    "contact_organization": "5/h/user,20/h/ip",
+    "join_organization": "10/h/user,30/h/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Hospitalité"
@@ -202,6 +206,10 @@ TASKS = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/fichiers/"
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(2 * 1024 * 1024)))
+# The largest request body accepted at all (core.middleware.RequestSizeLimitMiddleware refuses
+# a larger one with 413 before reading it): the 10 MB spreadsheet import plus the form's fields.
+# The reverse proxy should refuse the same size (docs/operations.md).
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(11 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
 FILE_UPLOAD_PERMISSIONS = 0o640
