@@ -10,6 +10,9 @@ from .api import api
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Hospitalité — administration"
 
+# A database that cannot be reached gets a 503 page with Retry-After, not a 500 (core/errors.py).
+handler500 = "core.errors.server_error"
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
