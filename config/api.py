@@ -1,6 +1,7 @@
 """The public REST API, under /api/v1/ (schema at /api/v1/openapi.json)."""
 
 from csp.decorators import csp_update
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
@@ -47,3 +48,8 @@ def validation_error(request, exc):
         for error in exc.errors
     ]
     return api.create_response(request, {"detail": errors}, status=422)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)

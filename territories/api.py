@@ -3,6 +3,8 @@
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
+from core.api import INVALID, NOT_FOUND, NotFoundOut, ValidationErrorOut
+
 from . import queries
 from .models import Commune
 
@@ -55,14 +57,22 @@ class SearchParams(Schema):
 
 
 @router.get(
-    "/communes", response=list[CommuneOut], summary="Rechercher une commune", url_name="communes_search"
+    "/communes",
+    response={200: list[CommuneOut], INVALID: ValidationErrorOut},
+    summary="Rechercher une commune",
+    url_name="communes_search",
 )
 def search_communes(request, params: Query[SearchParams]):
     """Communes by name (accents, casse, tirets et abréviations ignorés), code postal ou code INSEE."""
     return list(queries.with_postal_codes(queries.search_communes(params.q))[: params.limit])
 
 
-@router.get("/communes/{code}", response=CommuneDetailOut, summary="Une commune", url_name="commune_detail")
+@router.get(
+    "/communes/{code}",
+    response={200: CommuneDetailOut, NOT_FOUND: NotFoundOut},
+    summary="Une commune",
+    url_name="commune_detail",
+)
 def commune_detail(request, code: str):
     return get_object_or_404(
         queries.with_postal_codes(Commune.objects.active().select_related("department", "epci")), code=code
