@@ -198,7 +198,10 @@ def prepare(database_url, rows, seed, folder):
     writer.writerow(COLUMNS)
     for row in table_rows:
         writer.writerow(
-            [row[c].strftime("%d/%m/%Y") if isinstance(row[c], date) else row[c] for c in COLUMNS]
+            [
+                value.strftime("%d/%m/%Y") if isinstance(value, date) else value
+                for value in (row.get(column, "") for column in COLUMNS)
+            ]
         )
     paths["csv"].write_bytes(buffer.getvalue().encode("utf-8-sig"))
 
@@ -208,7 +211,7 @@ def prepare(database_url, rows, seed, folder):
     sheet = workbook.create_sheet()
     sheet.append(COLUMNS)
     for row in table_rows:
-        sheet.append([row[c] for c in COLUMNS])
+        sheet.append([row.get(column, "") for column in COLUMNS])
     workbook.save(paths["xlsx"])
     return slugs, paths
 

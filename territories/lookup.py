@@ -259,6 +259,11 @@ class Communes:
                     self._suggest(outcome, name, department)
                 return None
             candidates = in_department
+        if len(candidates) > 1:
+            # "Vergné" is Vergné, not La Vergne (the same once accents and articles go).
+            spelled = " ".join(name.split()).casefold()
+            exact = [commune for commune in candidates if commune.name.casefold() == spelled]
+            candidates = exact if len(exact) == 1 else candidates
         if len(candidates) == 1:
             return candidates[0]
         if candidates:

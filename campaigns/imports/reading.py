@@ -1,6 +1,7 @@
-"""Reading a spreadsheet of signed bulletins: the template's columns, the limits, and the
-columns a campaign's kind requires. The generic reading (bytes within the limits, CSV or
-XLSX rows, the header mapped to the columns) is core.spreadsheets'."""
+"""Reading a spreadsheet of signed bulletins: the columns a file may have (columns.py: the
+template's, the level and comment of each of the campaign's items, the export's), the
+limits, and the columns a campaign's kind requires. The generic reading (bytes within the
+limits, CSV or XLSX rows, the header mapped to the columns) is core.spreadsheets'."""
 
 from django.utils.translation import gettext
 
@@ -8,23 +9,7 @@ from core import imports, spreadsheets
 from core.imports import ImportFileError
 from territories.normalize import words
 
-# The template's columns, in order. The headers are French data (not translated): a file's
-# headers match them ignoring case, accents, spaces and underscores.
-COLUMNS = [
-    "code_insee",
-    "commune",
-    "departement",
-    "liste",
-    "tete_de_liste",
-    "email",
-    "etiquette",
-    "referentiel",
-    "engagements",
-    "signataire",
-    "qualite",
-    "date_signature",
-    "elue",
-]
+from .columns import COLUMNS, EXPORT_ONLY
 
 MEGABYTE = spreadsheets.MEGABYTE
 MAX_BYTES = 10 * MEGABYTE
@@ -40,11 +25,13 @@ def _too_large():
     return spreadsheets.too_large(MAX_BYTES)
 
 
-def _read(upload):
-    """The header (the template's columns present) and the data rows as (line, {column:
-    value}, letter of a value under no header): core.spreadsheets reads the file, within
-    this module's limits (read when called)."""
-    sheet = imports.read(upload, columns=COLUMNS, max_bytes=MAX_BYTES, max_rows=MAX_ROWS, key=_header_key)
+def _read(upload, item_columns=()):
+    """The header (the columns present) and the data rows as (line, {column: value},
+    letter of a value under no header): core.spreadsheets reads the file, within this
+    module's limits (read when called). `item_columns`: the level and comment columns of
+    the campaign's items (columns.item_columns)."""
+    columns = [*COLUMNS, *item_columns, *EXPORT_ONLY]
+    sheet = imports.read(upload, columns=columns, max_bytes=MAX_BYTES, max_rows=MAX_ROWS, key=_header_key)
     return sheet.present, sheet.rows
 
 

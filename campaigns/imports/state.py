@@ -1,40 +1,37 @@
-"""What the database already holds about a campaign, read once: its frameworks, items,
-targets, lists, commitments, commitments for the mandate and refusals, as dictionaries of
-plain records. The communes are territories.lookup's."""
+"""What the database already holds about a campaign, read once: its frameworks, items and
+levels (frameworks.lookup), targets, lists, commitments (their items, levels, comments
+and signatures), commitments for the mandate and refusals, as dictionaries of plain
+records. The communes are territories.lookup's."""
 
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
 from commitments.models import Commitment, CommitmentItem, MandateCommitment
-from frameworks.models import Item
-from territories.normalize import normalize
+from frameworks.lookup import FrameworkLookup
 
 from ..models import CandidateList, Step, Target
+from .columns import item_columns
 
 ITEM_COLUMNS = ("id", "commitment_id", "item_id", "level_id", "comment")
+SIGNATURE_FIELDS = ("signatory_name", "signatory_role", "signed_on")
 LIST_FIELDS = ("id", "target_id", "name", "head_name", "email", "political_label", "is_elected", "created_at")
+
+
+def campaign_lookup(campaign):
+    """The campaign's frameworks, items and levels, read once (frameworks.lookup)."""
+    return FrameworkLookup(campaign.frameworks.all().order_by("slug", "version"), levels=True)
 
 
 class _Campaign:
     """The campaign's frameworks and items, and what it already holds, read once."""
 
-    def __init__(self, campaign):
+    def __init__(self, campaign, lookup=None):
         self.campaign = campaign
-        self.frameworks = list(campaign.frameworks.all().order_by("slug", "version"))
-        self.framework_keys = defaultdict(list)
-        for framework in self.frameworks:
-            for key in {framework.slug.lower(), normalize(framework.short_title), normalize(framework.title)}:
-                if framework not in self.framework_keys[key]:
-                    self.framework_keys[key].append(framework)
-        self.items = defaultdict(dict)  # framework id -> {code: item id}
-        self.item_aliases = defaultdict(dict)  # framework id -> {"1": id of "01"}
-        for pk, framework_id, code in Item.objects.filter(framework__in=self.frameworks).values_list(
-            "pk", "framework_id", "code"
-        ):
-            self.items[framework_id][code.upper()] = pk
-            if code.isdigit():
-                self.item_aliases[framework_id].setdefault(str(int(code)), pk)
+        # The frameworks by slug, title or short title, their items and levels (frameworks.lookup).
+        self.lookup = lookup or campaign_lookup(campaign)
+        self.frameworks = self.lookup.frameworks
+        self.level_columns, self.comment_columns = item_columns(self.lookup)
 
         # Plain records rather than model instances: a campaign may hold tens of thousands.
         self.targets = {  # commune id -> target
@@ -50,12 +47,14 @@ class _Campaign:
         self.commitments = {}  # (target id, list id or None, framework id) -> active commitment id
         self.list_commitments = defaultdict(list)  # list id -> its active commitments' ids
         self.channels = {}  # active commitment id -> how it was signed
+        self.signatures = {}  # active commitment id -> (signatory, role, signed on)
         active = Commitment.objects.filter(target__campaign=campaign, withdrawn_at__isnull=True).values_list(
-            "pk", "target_id", "candidate_list_id", "framework_id", "channel"
+            "pk", "target_id", "candidate_list_id", "framework_id", "channel", *SIGNATURE_FIELDS
         )
-        for pk, target_id, list_id, framework_id, channel in active:
+        for pk, target_id, list_id, framework_id, channel, *signature in active:
             self.commitments[(target_id, list_id, framework_id)] = pk
             self.channels[pk] = channel
+            self.signatures[pk] = tuple(signature)
             if list_id:
                 self.list_commitments[list_id].append(pk)
         self.commitment_items = defaultdict(dict)  # commitment id -> {item id: (ITEM_COLUMNS values)}
@@ -69,10 +68,14 @@ class _Campaign:
             )
         )
         self.refusals = defaultdict(set)  # target id -> who refused (list ids, None: the municipality)
-        for target_id, list_id in Step.objects.filter(
-            target__campaign=campaign, kind=Step.Kind.REFUSAL
-        ).values_list("target_id", "candidate_list_id"):
+        self.refusal_steps = {}  # (target id, list id or None) -> its latest refusal: (pk, date, reason)
+        for pk, target_id, list_id, day, reason in (
+            Step.objects.filter(target__campaign=campaign, kind=Step.Kind.REFUSAL)
+            .order_by("date", "created_at", "pk")
+            .values_list("pk", "target_id", "candidate_list_id", "date", "public_reason")
+        ):
             self.refusals[target_id].add(list_id)
+            self.refusal_steps[(target_id, list_id)] = (pk, day, reason)
 
     def list_of(self, commune_pk, key):
         """The commune's list of this folded name (_Row.list_key)."""
@@ -86,6 +89,13 @@ class _Campaign:
         if target is None:
             return None
         return next((item for item in self.lists[target.pk].values() if item.is_elected), None)
+
+    def refusal_of(self, commune_pk, candidate_list):
+        """The latest refusal of this list (None: of the municipality): (pk, date, reason)."""
+        target = self.targets.get(commune_pk)
+        if target is None:
+            return None
+        return self.refusal_steps.get((target.pk, candidate_list.pk if candidate_list else None))
 
     def commitment_of(self, commune_pk, candidate_list, framework_id):
         target = self.targets.get(commune_pk)

@@ -1,6 +1,6 @@
 """Validation of the whole file: the checks that need several rows or the database
-(duplicates, heads of list, elected lists), then each valid row's action, in an
-ImportReport."""
+(duplicates, heads of list, elected lists, a list that signs and refuses), then each valid
+row's action and what it changes (details.py), in an ImportReport."""
 
 from django.utils.translation import gettext
 
@@ -8,6 +8,8 @@ from commitments import domain
 from commitments.models import Commitment
 from core.imports import CREATE, UNCHANGED, UPDATE, ImportReport
 
+from . import details
+from .columns import REFUSED, SIGNED
 from .reading import _check_columns
 from .rows import _Validator
 from .state import _Campaign, _fold
@@ -62,6 +64,35 @@ def _cross_checks(rows, campaign, state):
                 )
 
 
+def _answers_cross_checks(rows, campaign):
+    """A list (or the municipality) refuses once, and not in a file where it signs."""
+    has_lists = campaign.kind_spec.has_lists
+    signed, refused = {}, {}
+    for row in rows:
+        if row.commune is None:
+            continue
+        key = (row.commune.pk, row.list_key if has_lists else None)
+        if row.answer == SIGNED:
+            signed.setdefault(key, row.outcome.line)
+        elif row.answer == REFUSED:
+            if key in refused:
+                row.outcome.error(
+                    "reponse", gettext("The same refusal as line %(line)s.") % {"line": refused[key]}
+                )
+            refused.setdefault(key, row.outcome.line)
+    for row in rows:
+        key = (row.commune.pk, row.list_key if has_lists else None) if row.commune else None
+        if row.answer == REFUSED and key in signed:
+            row.outcome.error(
+                "reponse",
+                gettext(
+                    "Line %(line)s records a bulletin signed by the same list: one file cannot "
+                    "both sign and refuse."
+                )
+                % {"line": signed[key]},
+            )
+
+
 def _list_changes(row, candidate_list):
     """The fields of an existing list that the row changes (a file completes a list:
     commitments.domain.list_change)."""
@@ -78,44 +109,90 @@ def _list_changes(row, candidate_list):
 
 
 def _actions(rows, campaign, state):
+    """Each valid row's action (create, update, unchanged), and what an update changes."""
     has_lists = campaign.kind_spec.has_lists
     for row in rows:
         if row.outcome.errors:
             continue
         candidate_list = state.list_of(row.commune.pk, row.list_key) if has_lists else None
-        if has_lists and candidate_list is None:
+        if has_lists and row.list_key and candidate_list is None:
             row.outcome.action = CREATE
-            continue
-        commitment = state.commitment_of(row.commune.pk, candidate_list, row.framework_id)
-        if commitment is None:
+        elif row.answer == SIGNED:
+            _signed_action(row, state, candidate_list)
+        elif row.answer == REFUSED:
+            _refused_action(row, state, candidate_list)
+        elif row.commune.pk not in state.targets:
             row.outcome.action = CREATE
-        elif state.channels.get(commitment) != Commitment.Channel.IMPORT and set(
-            state.commitment_items[commitment]
-        ) != set(row.item_ids):
-            # A bulletin signed online, on paper or by deliberation is the signatory's word:
-            # a spreadsheet never rewrites it.
+        else:
+            _changed(row, _list_change_names(row, candidate_list))
+        details.describe(row, state.lookup)
+
+
+def _changed(row, changes):
+    row.outcome.changes = [str(change) for change in changes]
+    row.outcome.action = UPDATE if changes else UNCHANGED
+
+
+def _list_change_names(row, candidate_list):
+    if candidate_list is None or not _list_changes(row, candidate_list):
+        return []
+    return [details.LIST]
+
+
+def _signed_action(row, state, candidate_list):
+    commitment = state.commitment_of(row.commune.pk, candidate_list, row.framework_id)
+    if commitment is None:
+        row.outcome.action = CREATE
+        return
+    changes = details.bulletin_changes(row, state, commitment)
+    if state.channels.get(commitment) != Commitment.Channel.IMPORT:
+        # A bulletin signed online, on paper or by deliberation is the signatory's word:
+        # a spreadsheet never rewrites it (its signature as the file writes it is ignored).
+        changes = [change for change in changes if change in details.CONTENT]
+    if changes and state.channels.get(commitment) != Commitment.Channel.IMPORT:
+        if details.ITEMS in changes:
+            message = gettext(
+                "This bulletin was signed online, on paper or by deliberation with other items: "
+                "a spreadsheet does not change it (it can be withdrawn, then signed again)."
+            )
+        else:
+            message = gettext(
+                "This bulletin was signed online, on paper or by deliberation: a spreadsheet does "
+                "not change it (%(changes)s differ; it can be withdrawn, then signed again)."
+            ) % {"changes": details.names(changes)}
+        row.outcome.error("engagements", message)
+        return
+    if row.refused_on is not None or row.refusal_reason:
+        recorded = state.refusal_of(row.commune.pk, candidate_list)
+        if recorded is None or not details.same_refusal(recorded, row):
             row.outcome.error(
-                "engagements",
+                "date_refus",
                 gettext(
-                    "This bulletin was signed online, on paper or by deliberation with other items: "
-                    "a spreadsheet does not change it (it can be withdrawn, then signed again)."
+                    "A signed bulletin's line does not change its list's refusal: give the refusal "
+                    "on a line of its own, with “refus” in the “reponse” column."
                 ),
             )
-        elif set(state.commitment_items[commitment]) != set(row.item_ids) or (
-            candidate_list is not None and _list_changes(row, candidate_list)
-        ):
-            row.outcome.action = UPDATE
-        else:
-            row.outcome.action = UNCHANGED
+            return
+    _changed(row, changes + _list_change_names(row, candidate_list))
 
 
-def _validate(read, campaign, communes):
+def _refused_action(row, state, candidate_list):
+    recorded = state.refusal_of(row.commune.pk, candidate_list)
+    if recorded is None:
+        row.outcome.action = CREATE
+        return
+    changes = [] if details.same_refusal(recorded, row) else [details.REFUSAL]
+    _changed(row, changes + _list_change_names(row, candidate_list))
+
+
+def _validate(read, campaign, communes, lookup=None):
     """The report and the validated rows of a file read by _read, against the database."""
     present, raw_rows = read
-    state = _Campaign(campaign)
+    state = _Campaign(campaign, lookup)
     _check_columns(present, campaign, state.frameworks)
-    validator = _Validator(campaign, communes, state)
+    validator = _Validator(campaign, communes, state, present)
     rows = [validator.row(line, values, extra) for line, values, extra in raw_rows]
     _cross_checks(rows, campaign, state)
+    _answers_cross_checks(rows, campaign)
     _actions(rows, campaign, state)
     return ImportReport(rows=[row.outcome for row in rows]), rows, state

@@ -1,5 +1,6 @@
 """Writing validated rows, a chunk at a time: targets, lists, commitments and their
-items, the commune's commitments for the mandate they call for and the targets' status
+items (with their levels and comments), refusals (updates.py), the commune's commitments
+for the mandate they call for and the targets' status
 (by the rules of commitments.domain, as campaigns.services applies them one bulletin at
 a time)."""
 
@@ -10,9 +11,12 @@ from simple_history.utils import bulk_update_with_history
 
 from commitments import domain
 from commitments.models import Commitment, CommitmentItem, MandateCommitment
+from core import pagecache
 
 from ..models import CandidateList, Target
+from . import updates
 from .bulk import _Bulk, _chunks
+from .columns import REFUSED, SIGNED
 from .state import ITEM_COLUMNS, LIST_FIELDS, _fold, _ListRef, _TargetRef
 from .validation import _list_changes
 
@@ -58,12 +62,17 @@ class _Writer:
             if progress:
                 progress(min((index + 1) * WRITE_CHUNK, total), total)
         self.targets_status()
+        # Bulk writes send no signals: every cached page may show what changed (core/pagecache.py).
+        pagecache.bump(pagecache.NATIONAL)
 
     def write_chunk(self, rows):
         self.targets(rows)
         row_lists = self.lists(rows) if self.campaign.kind_spec.has_lists else [None] * len(rows)
-        self.commitments(rows, row_lists)
-        self.mandates(rows, row_lists)
+        signed = [(row, item) for row, item in zip(rows, row_lists, strict=True) if row.answer == SIGNED]
+        signed_rows, signed_lists = [row for row, _ in signed], [item for _, item in signed]
+        self.commitments(signed_rows, signed_lists)
+        self.mandates(signed_rows, signed_lists)
+        updates.refusals(self, rows, row_lists)
 
     def targets(self, rows):
         """The commune in the campaign: created where the campaign has no target yet."""
@@ -91,6 +100,9 @@ class _Writer:
         state = self.state
         row_lists, new_lists, changed_lists = [], {}, {}
         for row in rows:
+            if not row.list_key:  # the municipality's refusal, or the commune alone
+                row_lists.append(None)
+                continue
             target = state.targets[row.commune.pk]
             key = (target.pk, row.list_key)
             candidate_list = new_lists.get(key) or state.lists[target.pk].get(key[1])
@@ -129,7 +141,7 @@ class _Writer:
     def commitments(self, rows, row_lists):
         """The bulletins: new ones, and the items of existing ones that the file changes."""
         state = self.state
-        new_commitments, new_items, removed_items = [], [], []
+        new_commitments, new_items, removed_items, changed_items, signatures = [], [], [], [], {}
         for row, candidate_list in zip(rows, row_lists, strict=True):
             target = state.targets[row.commune.pk]
             key = (target.pk, candidate_list.pk if candidate_list else None, row.framework_id)
@@ -145,10 +157,19 @@ class _Writer:
                     if item_id not in wanted:
                         del existing[item_id]
                 new_items.extend(
-                    (commitment_pk, item_id) for item_id in row.item_ids if item_id not in existing
+                    (commitment_pk, item_id, row.levels.get(item_id), row.comments.get(item_id, ""))
+                    for item_id in row.item_ids
+                    if item_id not in existing
                 )
+            changed_items.extend(updates.items_changed(row, existing))
+            if state.channels.get(commitment_pk) != Commitment.Channel.IMPORT:
+                continue  # signed online, on paper or by deliberation: its signature stays
+            if signature := updates.signature_changed(row, state.signatures[commitment_pk]):
+                signatures[commitment_pk] = state.signatures[commitment_pk] = signature
         new_items.extend(self.commitments_create(new_commitments))
         self.items_replace(removed_items, new_items)
+        updates.items_update(changed_items, user=self.user, now=self.now)
+        updates.signatures_update(signatures, user=self.user, now=self.now)
 
     def commitments_create(self, new_commitments):
         """Create the bulletins of ((target, list, framework), row); returns their items
@@ -175,17 +196,21 @@ class _Writer:
         items = []
         for (key, row), pk in zip(new_commitments, ids, strict=True):
             state.commitments[key] = pk
+            state.signatures[pk] = (row.signatory, row.role, row.signed_on)
             if key[1] is not None:
                 state.list_commitments[key[1]].append(pk)
-            items.extend((pk, item_id) for item_id in row.item_ids)
+            items.extend(
+                (pk, item_id, row.levels.get(item_id), row.comments.get(item_id, ""))
+                for item_id in row.item_ids
+            )
         return items
 
     def items_replace(self, removed_items, new_items):
         self.bulk.delete(CommitmentItem, ITEM_COLUMNS, removed_items)
-        ids = self.bulk.create(CommitmentItem, ("commitment_id", "item_id"), new_items)
+        ids = self.bulk.create(CommitmentItem, ITEM_COLUMNS[1:], new_items)
         commitment_items = self.state.commitment_items
-        for (commitment_pk, item_id), pk in zip(new_items, ids, strict=True):
-            commitment_items[commitment_pk][item_id] = (pk, commitment_pk, item_id, None, "")
+        for values, pk in zip(new_items, ids, strict=True):
+            commitment_items[values[0]][values[1]] = (pk, *values)
 
     def bulletins(self, rows, row_lists):
         """A domain.Bulletin(commitment, commune, list, list elected, by deliberation) per
@@ -246,7 +271,7 @@ class _Writer:
     def planned_statuses(self, rows):
         """The status of each target the file creates, known before it is written (a new
         target is created with its status: one history record): its bulletins are the
-        file's, its lists the file's (elected when a row says so), no refusal is logged."""
+        file's, its lists and refusals the file's (elected when a row says so)."""
         kind, state = self.campaign.kind_spec, self.state
         new_rows = defaultdict(list)
         for row in rows:
@@ -254,13 +279,19 @@ class _Writer:
                 new_rows[row.commune.pk].append(row)
         statuses = {}
         for commune_pk, commune_rows in new_rows.items():
-            keys = {row.list_key: index for index, row in enumerate(commune_rows)} if kind.has_lists else {}
+            keys = (
+                {row.list_key: index for index, row in enumerate(commune_rows) if row.list_key}
+                if kind.has_lists
+                else {}
+            )
             elected = {row.list_key for row in commune_rows if row.elected}
             statuses[commune_pk] = domain.target_status(
                 bulletins=[
                     domain.Bulletin(0, commune_pk, keys.get(row.list_key), row.list_key in elected)
                     for row in commune_rows
+                    if row.answer == SIGNED
                 ],
+                refused_by={keys.get(row.list_key) for row in commune_rows if row.answer == REFUSED},
                 signature_is_mandate=kind.signature_is_mandate,
                 list_ids=set(keys.values()),
                 elected_list_id=next((keys[key] for key in elected if key in keys), None),

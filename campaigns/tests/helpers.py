@@ -166,12 +166,15 @@ DEFAULTS = {
     "qualite": "",
     "date_signature": "15/03/2026",
     "elue": "",
+    "reponse": "",
+    "date_refus": "",
+    "motif_refus": "",
 }
 
 
 def line(**values):
     """A row of the import file: DEFAULTS but for the given columns."""
-    return [values.get(column, DEFAULTS[column]) for column in COLUMNS]
+    return [values.get(column, DEFAULTS.get(column, "")) for column in COLUMNS]
 
 
 def csv_upload(rows, *, header=COLUMNS, delimiter=",", bom=False, encoding="utf-8", name="engagements.csv"):

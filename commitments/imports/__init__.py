@@ -33,7 +33,7 @@ from ..models import CURRENT_MANDATE
 from .columns import COLUMNS, MAX_BYTES, MAX_ROWS
 from .report import ACTION_LABELS, ImportReport, RowOutcome
 from .rows import Validator
-from .state import Frameworks
+from .state import current_frameworks
 from .template import XLSX_CONTENT_TYPE, import_template
 from .validation import validate
 from .writing import write
@@ -67,7 +67,7 @@ def _sheet(upload: IO[bytes]) -> spreadsheets.Sheet:
 
 
 def _validator(years: tuple[int, int]) -> Validator:
-    return Validator(Communes(), Frameworks(), years=years, today=timezone.localdate())
+    return Validator(Communes(), current_frameworks(), years=years, today=timezone.localdate())
 
 
 def import_check(upload: IO[bytes], *, years: tuple[int, int] = CURRENT_MANDATE) -> ImportReport:

@@ -12,13 +12,13 @@ from datetime import date
 from django.utils.translation import gettext
 
 from core.spreadsheets import Cell, date_of, text
+from frameworks.lookup import FrameworkLookup
 from territories.lookup import CommuneRef, Communes
 from territories.normalize import normalize
 
 from .. import declaring
 from ..models import Declaration
 from .report import RowOutcome
-from .state import Frameworks
 
 CODE_SEPARATORS = re.compile(r"[;,\s]+")
 # commitments.declaring's fields, as the file's columns.
@@ -59,7 +59,9 @@ class Row:
 
 
 class Validator:
-    def __init__(self, communes: Communes, frameworks: Frameworks, *, years: tuple[int, int], today: date):
+    def __init__(
+        self, communes: Communes, frameworks: FrameworkLookup, *, years: tuple[int, int], today: date
+    ):
         self.communes = communes
         self.frameworks = frameworks
         self.years = years

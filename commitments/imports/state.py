@@ -1,46 +1,21 @@
 """What the database holds, read once for a whole file: the current frameworks and their
-item codes, and the standing declarations of the mandate with their items. The communes
-are territories.lookup's."""
+item codes (frameworks.lookup), and the standing declarations of the mandate with their
+items. The communes are territories.lookup's."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from frameworks.models import Framework, Item
-from territories.normalize import normalize
+from frameworks.lookup import FrameworkLookup
+from frameworks.models import Framework
 
 from ..models import Declaration, DeclarationItem
 
 
-class Frameworks:
-    """The current frameworks (national and local versions), by slug or title, with their
-    items by code ("1" also finds "01")."""
-
-    def __init__(self) -> None:
-        self.frameworks = list(Framework.objects.current().order_by("slug"))
-        self.by_pk = {framework.pk: framework for framework in self.frameworks}
-        self.keys: dict[str, list[Framework]] = defaultdict(list)
-        for framework in self.frameworks:
-            for key in {framework.slug.lower(), normalize(framework.short_title), normalize(framework.title)}:
-                if framework not in self.keys[key]:
-                    self.keys[key].append(framework)
-        self.items: dict[int, dict[str, int]] = defaultdict(dict)
-        self.aliases: dict[int, dict[str, int]] = defaultdict(dict)
-        for pk, framework_id, code in Item.objects.filter(framework__in=self.frameworks).values_list(
-            "pk", "framework_id", "code"
-        ):
-            self.items[framework_id][code.upper()] = pk
-            if code.isdigit():
-                self.aliases[framework_id].setdefault(str(int(code)), pk)
-
-    def find(self, given: str) -> list[Framework]:
-        return self.keys.get(given.lower()) or self.keys.get(normalize(given), [])
-
-    def item(self, framework_id: int, code: str) -> int | None:
-        pk = self.items[framework_id].get(code)
-        if pk is None and code.isdigit():
-            pk = self.aliases[framework_id].get(str(int(code)))
-        return pk
+def current_frameworks() -> FrameworkLookup:
+    """The current frameworks (national and local versions), by slug, title or short
+    title, with their items by code ("1" also finds "01"): frameworks.lookup's."""
+    return FrameworkLookup(Framework.objects.current().order_by("slug"))
 
 
 class Standing:

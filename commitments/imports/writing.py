@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from core import pagecache
 from core.imports import CREATE
 
 from .. import declaring
@@ -75,4 +76,6 @@ def write(
         )
         if progress is not None:
             progress(start + len(chunk), len(todo))
+    # Bulk writes send no signals: the cached pages showing these communes (core/pagecache.py).
+    pagecache.bump(pagecache.NATIONAL)
     return len(todo)

@@ -172,3 +172,23 @@ def test_close_names_are_remembered(communes):
     first = communes.close_to("saint denis x", "93")
     assert first and communes.close_to("saint denis x", "93") is first
     assert all(commune.department == "93" for commune in first)
+
+
+def test_a_name_spelled_exactly_is_not_ambiguous():
+    """ "Vergné" and "La Vergne" are one name once accents and articles go: the exact
+    spelling tells them apart (a homonym named alike still needs its department)."""
+    from territories.normalize import search_key
+
+    first, second = Commune.objects.filter(
+        department__code="01", is_active=True, kind=Commune.Kind.COMMUNE
+    ).order_by("code")[:2]
+    for commune, name, name_type, article in ((first, "Vergné", 0, ""), (second, "Vergne", 3, "la ")):
+        commune.name, commune.name_type, commune.search_name = name, name_type, search_key(name, article)
+        commune.save()
+    communes = Communes()
+    commune, outcome = find(communes, name="Vergné", department="01")
+    assert not outcome.errors and commune.code == first.code
+    commune, outcome = find(communes, name="La Vergne", department="01")
+    assert not outcome.errors and commune.code == second.code
+    _commune, outcome = find(communes, name="vergne", department="01")
+    assert outcome.errors[0][0] == "commune"  # neither spelled exactly: which one?
