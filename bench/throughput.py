@@ -1,6 +1,7 @@
-"""Requests per second of a commune page under gunicorn, against the same HTML as a static file.
+"""Requests per second of the public pages under gunicorn, against the same HTML as a static file.
 
     .venv/bin/python bench/throughput.py [--database-url URL] [--duration 10] [--connections 16]
+        [--no-page-cache] [--campaign-communes 2000]
 
 Production-like: DEBUG unset, collectstatic into a temporary STATIC_ROOT
 (whitenoise, compressed manifest storage), `gunicorn config.wsgi -w 2` on
@@ -10,28 +11,59 @@ STATIC_ROOT/commune.html before gunicorn starts again, so whitenoise serves
 the very same bytes at /static/commune.html: that is the baseline. wrk loads
 each URL (loopback only) after a short warm-up; wrk shares the machine's
 CPUs with gunicorn.
+
+The public pages (commune, department, region, campaign, framework, item, the
+campaign's carte.json, a department's communes GeoJSON, the search API with
+"saint", "la" and "2") are loaded as anonymous visitors, with the whole-page
+cache (core/pagecache.py) on the shared database cache as in production
+(PAGE_CACHE=1, CACHE_BACKEND=DatabaseCache): each line gives its ratio to the
+static baseline (targets: ≥ 0.5 for the pages, ≥ 0.3 for the search API).
+--no-page-cache measures the same pages rendered on every request. The
+cached SQLite file is copied first (never written to); the frameworks and a
+generated campaign (scripts/make_campaign_data.py) are added to the copy.
 """
 
 import argparse
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from _common import (
+    PYTHON,
+    ROOT,
     Gunicorn,
     add_database_arguments,
     collect_static,
     fetch,
     full_data_url,
     log,
+    manage,
     print_context,
     production_env,
     ratio,
+    run_measured,
+    sqlite_url,
     table,
 )
+
+CAMPAIGN = "bench-throughput"
+PAGES = [
+    ("commune", "/communes/69123/"),
+    ("department", "/departements/69/"),
+    ("region", "/regions/84/"),
+    ("campaign", f"/campagnes/{CAMPAIGN}/"),
+    ("campaign carte.json", f"/campagnes/{CAMPAIGN}/carte.json"),
+    ("framework", "/referentiels/pacte-pour-la-transition/"),
+    ("item", None),  # the framework's first item, found once the data are there
+    ("commune GeoJSON", "/departements/69/communes.geojson"),
+    ("API search saint", "/api/v1/communes?q=saint&limit=8"),
+    ("API search la", "/api/v1/communes?q=la&limit=8"),
+    ("API search 2", "/api/v1/communes?q=2&limit=8"),
+]
 
 UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 
@@ -64,23 +96,71 @@ def run_wrk(url, threads, connections, seconds):
     return result
 
 
+def prepare_data(url, tmp, communes):
+    """A copy of a SQLite database (or the given database), with the frameworks, a campaign
+    and the cache table."""
+    if url.startswith("sqlite:///"):
+        copy = Path(tmp) / "throughput.sqlite3"
+        source = sqlite3.connect(url.split(":///", 1)[1])
+        target = sqlite3.connect(copy)
+        source.backup(target)
+        source.close()
+        target.close()
+        url = sqlite_url(copy)
+    env = production_env(url, Path(tmp) / "static")
+    manage("migrate", "--no-input", "-v0", env=env)
+    manage("createcachetable", env=env)
+    command = [PYTHON, str(ROOT / "scripts" / "make_campaign_data.py"), "--communes", str(communes)]
+    run_measured([*command, "--campaign", CAMPAIGN, "--if-missing"], env=env).check()
+    return url
+
+
+def first_item_path(env):
+    code = "from frameworks.models import Item; print(Item.objects.filter(framework__slug='pacte-pour-la-transition', framework__is_current=True).order_by('position').first().get_absolute_url())"
+    return manage("shell", "-c", code, env=env).stdout.strip()
+
+
+def load(server, targets, args):
+    results = {}
+    for label, path in targets:
+        target = server.base_url + path
+        log(f"wrk {path} (warm-up 2 s, then {args.duration} s)…")
+        run_wrk(target, args.threads, args.connections, 2)
+        results[label] = run_wrk(target, args.threads, args.connections, args.duration)
+    return results
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_database_arguments(parser)
-    parser.add_argument("--path", default="/communes/69123/", help="the dynamic page (default: Lyon)")
+    parser.add_argument(
+        "--path", default="/communes/69123/", help="the static baseline's page (default: Lyon)"
+    )
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--no-page-cache", action="store_true", help="render every request (PAGE_CACHE=0)")
+    parser.add_argument(
+        "--campaign-communes", type=int, default=2000, help="communes of the generated campaign"
+    )
     args = parser.parse_args()
     url = full_data_url(args.database_url, rebuild=args.rebuild)
     print_context("Throughput under gunicorn (wrk)", url)
 
     with tempfile.TemporaryDirectory(prefix="hospitalite-bench-") as tmp:
+        log("Preparing the data (frameworks, a campaign, the cache table)…")
+        url = prepare_data(url, tmp, args.campaign_communes)
         static_root = Path(tmp) / "static"
         env = production_env(url, static_root)
+        env.update(
+            PAGE_CACHE="0" if args.no_page_cache else "1",
+            CACHE_BACKEND="django.core.cache.backends.db.DatabaseCache",
+        )
         log("collectstatic…")
         collect_static(env)
+        item_path = first_item_path(env)
+        pages = [(label, path or item_path) for label, path in PAGES]
         log("Fetching the commune page…")
         with Gunicorn(env, workers=args.workers, log_dir=tmp) as server:
             status, headers, html = fetch(server.base_url + args.path)
@@ -88,27 +168,25 @@ def main():
             raise SystemExit(f"{args.path} answered {status}")
         (static_root / "commune.html").write_bytes(html)
 
-        targets = [
-            ("dynamic", args.path),
-            ("static (same HTML)", "/static/commune.html"),
-            ("API search", "/api/v1/communes?q=saint&limit=8"),
-        ]
-        results = {}
+        targets = [("static (same HTML)", "/static/commune.html"), *pages]
         with Gunicorn(env, workers=args.workers, log_dir=tmp) as server:
             status, _headers, body = fetch(server.base_url + "/static/commune.html")
             if status != 200 or body != html:
                 raise SystemExit("whitenoise does not serve the copied page")
-            for label, path in targets:
-                target = server.base_url + path
-                log(f"wrk {path} (warm-up 2 s, then {args.duration} s)…")
-                run_wrk(target, args.threads, args.connections, 2)
-                results[label] = run_wrk(target, args.threads, args.connections, args.duration)
+            for _label, path in pages:
+                status, _headers, _body = fetch(server.base_url + path)
+                if status != 200:
+                    raise SystemExit(f"{path} answered {status}")
+            results = load(server, targets, args)
 
+    cache = "off (every request rendered)" if args.no_page_cache else "on (DatabaseCache, shared)"
     print(
-        f"gunicorn config.wsgi -w {args.workers} (sync workers), DEBUG unset; "
+        f"gunicorn config.wsgi -w {args.workers} (sync workers), DEBUG unset, page cache {cache}; "
         f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency, no Accept-Encoding"
     )
-    print(f"Dynamic page {args.path}: {len(html):,} bytes of HTML, {headers.get('Content-Type')}")
+    print(
+        f"Static baseline: {args.path} as a file, {len(html):,} bytes of HTML, {headers.get('Content-Type')}"
+    )
     print()
     baseline = results["static (same HTML)"]["rps"]
     rows = []
@@ -135,8 +213,12 @@ def main():
         )
     )
     print()
-    dynamic = results["dynamic"]["rps"]
-    print(f"ratio dynamic/static requests/s: {dynamic / baseline:.3f} ({ratio(baseline, dynamic)} slower)")
+    for label, _path in pages:
+        target = 0.3 if label.startswith("API") else 0.5
+        value = results[label]["rps"] / baseline
+        print(
+            f"{label}: {value:.3f} of static (target ≥ {target}: {'met' if value >= target else 'NOT met'})"
+        )
 
 
 if __name__ == "__main__":
