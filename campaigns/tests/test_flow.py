@@ -81,8 +81,10 @@ def test_flow(django_capture_on_commit_callbacks):
         f"level_{items['07'].pk}": items["07"].levels.first().pk,
         f"comment_{items['26'].pk}": "Oui",
     }
+    r = anon.post(path, data)  # the summary, before the final « Signer »
+    assert r.status_code == 200 and 'name="confirm"' in r.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        r = anon.post(path, data)
+        r = anon.post(path, {**data, "confirm": "1"})
     assert r.status_code == 200, r.content.decode()[:3000]
     assert "Merci" in r.content.decode() or "Thank" in r.content.decode()
     assert any(m_.attachments for m_ in mail.outbox)

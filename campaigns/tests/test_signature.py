@@ -349,8 +349,9 @@ def test_sign_page(invited, target, django_capture_on_commit_callbacks):
     assert fr("Choose at least one item.") in response.content.decode()
     other_level = item("07").levels.last()
     with django_capture_on_commit_callbacks(execute=True):
-        response = anonymous.post(
-            f"/signer/{token}/", form_data(codes=("A", "07"), **{f"level_{item('07').pk}": other_level.pk})
+        response = anonymous.post(  # confirmed from the summary (test_signature_page.py)
+            f"/signer/{token}/",
+            form_data(codes=("A", "07"), confirm="1", **{f"level_{item('07').pk}": other_level.pk}),
         )
     assert response.status_code == 200
     assert fr("Thank you for your commitment") in response.content.decode()

@@ -1,6 +1,12 @@
 """Signing without an account: the pages a signature invitation's and a withdrawal's
 single-use links open. The signature page also lets its signatory decline ("I do not
-commit"), publicly, which spends the link."""
+commit"), publicly, which spends the link.
+
+Signing takes two steps, both server-rendered (no JavaScript needed): the form (items,
+levels, comments, the signatory pre-filled from the candidate list), then a summary of
+what will be signed, whose « Signer » button sends the same choices again (hidden
+fields) with `confirm`; « Modifier mes choix » (`edit`) brings the form back as it was.
+Nothing is written before the confirmation, and the choices are checked again then."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -20,6 +26,46 @@ def _invalid(request, invitation):
         "campaigns/sign_invalid.html",
         {"invitation": invitation},
         status=410 if invitation else 404,
+    )
+
+
+def _initial(invitation):
+    """The signatory as the candidate list names them: its head, « Tête de liste »."""
+    if invitation.candidate_list is None:
+        return {}
+    return {"signatory_name": invitation.candidate_list.head_name, "signatory_role": _("Head of list")}
+
+
+def _carried(form):
+    """(name, value) of the hidden fields that carry the checked choices to the confirmation."""
+    fields = [
+        ("signatory_name", form.cleaned_data["signatory_name"]),
+        ("signatory_role", form.cleaned_data["signatory_role"]),
+        ("terms", "on"),
+    ]
+    for item, level, comment in form.choices():
+        fields.append((f"item_{item.pk}", "on"))
+        if level is not None:
+            fields.append((f"level_{item.pk}", level.pk))
+        if comment:
+            fields.append((f"comment_{item.pk}", comment))
+    return fields
+
+
+def _confirm_page(request, token, invitation, form):
+    return render(
+        request,
+        "campaigns/sign_confirm.html",
+        {
+            "token": token,
+            "invitation": invitation,
+            "target": invitation.target,
+            "framework": invitation.framework,
+            "form": form,
+            "chosen": form.choices(),
+            "total": sum(len(group["entries"]) for group in form.sections),
+            "carried": _carried(form),
+        },
     )
 
 
@@ -44,8 +90,10 @@ def sign(request, token):
     invitation = services.invitation_get(token)
     if invitation is None or not invitation.is_usable:
         return _invalid(request, invitation)
-    form = SignForm(request.POST or None, framework=invitation.framework)
-    if request.method == "POST" and form.is_valid():
+    form = SignForm(request.POST or None, framework=invitation.framework, initial=_initial(invitation))
+    if request.method == "POST" and form.is_valid() and "edit" not in request.POST:
+        if "confirm" not in request.POST:
+            return _confirm_page(request, token, invitation, form)
         outcome = perform(
             request,
             lambda: services.sign_online(
@@ -85,7 +133,8 @@ def decline(request, token):
             return render(
                 request, "campaigns/decline_done.html", {"step": outcome.result, "invitation": invitation}
             )
-    return _sign_page(request, token, invitation, SignForm(framework=invitation.framework), decline_form)
+    sign_form = SignForm(framework=invitation.framework, initial=_initial(invitation))
+    return _sign_page(request, token, invitation, sign_form, decline_form)
 
 
 @require_http_methods(["GET", "POST"])

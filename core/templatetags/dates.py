@@ -1,12 +1,13 @@
 """Dates as people write them: `{{ value|long_date }}` is Django's DATE_FORMAT of the
 active language, with French's ordinal first day ("1er décembre 2026", not "1 décembre
-2026"). `{% load dates %}`."""
+2026"). `{% load dates %}`; `{{ value|long_datetime }}` adds the time."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django import template
-from django.utils import dateformat, formats
+from django.utils import dateformat, formats, timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -43,3 +44,17 @@ def _first_day(pattern: str, ordinal: str) -> str:
         else:
             result.append(character)
     return "".join(result)
+
+
+@register.filter(expects_localtime=True)
+def long_datetime(value: datetime | None) -> str:
+    """The day as `long_date` writes it, then the time ("1er décembre 2026 à 14:05");
+    "" for none."""
+    if not value:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return _("%(date)s at %(time)s") % {
+        "date": long_date(value),
+        "time": dateformat.time_format(value, formats.get_format("TIME_FORMAT")),
+    }
