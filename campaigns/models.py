@@ -31,6 +31,7 @@ LETTER_FIELDS = (
     "resume",
     "lien_referentiel",
     "date",
+    "paragraphe_local",
 )
 
 
@@ -41,6 +42,7 @@ def default_letter():
         "For the campaign “{campagne}”, we invite you to commit to {referentiel}.\n\n"
         "{resume}\n\n"
         "The full text is available at {lien_referentiel}\n\n"
+        "{paragraphe_local}\n\n"
         "We would be glad to meet you to talk about it, and to receive your signed bulletin of commitment.\n\n"
         "Yours faithfully,\n\n"
         "{groupe}"
@@ -74,7 +76,8 @@ class Campaign(models.Model):
         default=default_letter,
         help_text=_(
             "Fields replaced in each letter: {commune}, {adresse_mairie}, {destinataire}, {liste}, "
-            "{groupe}, {campagne}, {referentiel}, {resume}, {lien_referentiel}, {date}."
+            "{groupe}, {campagne}, {referentiel}, {resume}, {lien_referentiel}, {date}, "
+            "{paragraphe_local} (the paragraph each group writes for its commune)."
         ),
     )
     created_by = models.ForeignKey(
@@ -165,6 +168,20 @@ class Target(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(_("taken on on"), default=timezone.now)
+    # The letter kit: the group's own paragraph and the sender block (who the lists answer).
+    letter_paragraph = models.TextField(
+        _("local paragraph"),
+        max_length=3000,
+        blank=True,
+        help_text=_("Your words for this commune, added to the campaign's letter."),
+    )
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    contact_email = models.EmailField(
+        _("reply address"),
+        blank=True,
+        help_text=_("Shown on the letter; the emails sent to the lists answer to it."),
+    )
+    contact_phone = models.CharField(_("phone (optional)"), max_length=30, blank=True)
     history = tracked_history()
 
     class Meta:
@@ -188,6 +205,12 @@ class CandidateList(models.Model):
     name = models.CharField(_("list name"), max_length=200)
     head_name = models.CharField(_("head of list"), max_length=150)
     email = models.EmailField(_("contact email"), blank=True)
+    address = models.TextField(
+        _("postal address of the head of list"),
+        max_length=500,
+        blank=True,
+        help_text=_("Where the letter is posted: the list's own address, not the town hall's."),
+    )
     political_label = models.CharField(_("political label"), max_length=100, blank=True)
     is_elected = models.BooleanField(_("elected"), default=False)
     created_at = models.DateTimeField(_("added on"), default=timezone.now)

@@ -8,6 +8,7 @@
 - Managing a target (lists, log, letters, invitations, paper bulletins, results): the members of the
   group that took it on, the coordinators of the campaign's organising partners, staff.
 - Recording a council deliberation: those, and the commune's verified municipal contacts.
+- Editing a step of the log: its author, while they manage the target; staff.
 """
 
 import rules
@@ -96,4 +97,17 @@ rules.add_perm(
     is_authenticated & is_open & (is_group_member | organizes | is_staff | is_municipal_contact),
 )
 rules.add_perm("campaigns.manage_target", manages_target)
+
+
+@rules.predicate
+def is_step_author(user, step):
+    return step is not None and user.is_authenticated and step.created_by_id == user.pk
+
+
+@rules.predicate
+def manages_step_target(user, step):
+    return step is not None and manages_target.test(user, step.target)
+
+
+rules.add_perm("campaigns.change_step", (is_step_author & manages_step_target) | is_staff)
 rules.add_perm("campaigns.record_deliberation", manages_target | is_target_contact)

@@ -15,6 +15,15 @@ from core.tokens import new_token
 from .pdf import render_pdf
 
 
+def _reply_to(commitment):
+    """A signatory answers the group (its contact, else who sent the signature link)."""
+    from .models import SignatureInvitation
+    from .services.invitations import reply_to_of
+
+    invitation = SignatureInvitation.objects.filter(commitment=commitment).select_related("sent_by").first()
+    return reply_to_of(commitment.target, invitation.sent_by if invitation else None)
+
+
 @task()
 def send_signature_confirmation(*, commitment_id, email, manager_ids, site_url):
     """Email the signatory their bulletin as a PDF with a link to withdraw it, and tell
@@ -37,6 +46,7 @@ def send_signature_confirmation(*, commitment_id, email, manager_ids, site_url):
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email],
+        reply_to=_reply_to(commitment),
     )
     message.attach(f"bulletin-{commitment.target.commune.code}-{commitment.pk}.pdf", pdf, "application/pdf")
     sent = message.send()
@@ -47,6 +57,14 @@ def send_signature_confirmation(*, commitment_id, email, manager_ids, site_url):
             context={"commitment": commitment, "url": target_url},
         )
     return sent
+
+
+@task()
+def send_letter_kit(*, invitation_ids, reply_to, site_url):
+    """Email the letter kit with its signature links (campaigns.services.kit_deliver)."""
+    from .services.invitations import kit_deliver
+
+    return kit_deliver(invitation_ids=invitation_ids, reply_to=reply_to, site_url=site_url)
 
 
 @task()

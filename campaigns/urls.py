@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import bulletins, campaigns, imports, public, signature, targets
+from .views import bulletins, campaigns, imports, letters, public, signature, targets
 
 app_name = "campaigns"
 
@@ -27,8 +27,11 @@ urlpatterns = [
     re_path(TARGET + r"listes/(?P<list_id>[0-9]+)/supprimer/$", targets.list_delete, name="list_delete"),
     re_path(TARGET + r"journal/$", targets.step_add, name="step_add"),
     re_path(TARGET + r"journal/(?P<step_id>[0-9]+)/supprimer/$", targets.step_delete, name="step_delete"),
-    re_path(TARGET + r"lettre/$", targets.letter, name="letter"),
-    re_path(TARGET + r"lettre\.pdf$", targets.letter, {"fmt": "pdf"}, name="letter_pdf"),
+    re_path(TARGET + r"journal/(?P<step_id>[0-9]+)/modifier/$", targets.step_edit, name="step_edit"),
+    re_path(TARGET + r"lettre/$", letters.letter, name="letter"),
+    re_path(TARGET + r"lettre\.pdf$", letters.letter, {"fmt": "pdf"}, name="letter_pdf"),
+    re_path(TARGET + r"lettre/reglages/$", letters.letter_settings, name="letter_settings"),
+    re_path(TARGET + r"lettre/envoi/$", letters.kit_send, name="kit_send"),
     re_path(TARGET + r"invitations/$", targets.invitation_send, name="invitation_send"),
     re_path(
         TARGET + r"invitations/(?P<invitation_id>[0-9]+)/annuler/$",

@@ -26,11 +26,11 @@ from .campaigns import (
 )
 from .common import CampaignsError
 from .imports import import_job_check, import_job_queue, import_job_run
-from .invitations import invitation_cancel, invitation_get, invitation_send
-from .letters import letter_check, letter_text
+from .invitations import invitation_cancel, invitation_get, invitation_send, kit_frameworks, kit_send
+from .letters import letter_check, letter_context, letter_pdf, letter_settings_save, letter_text
 from .lists import list_add, list_delete, list_update, mark_elected
 from .refusals import decline_online
-from .steps import public_reason_clean, step_add, step_delete
+from .steps import public_reason_clean, step_add, step_delete, step_update
 
 __all__ = [
     "CampaignsError",
@@ -47,7 +47,12 @@ __all__ = [
     "invitation_cancel",
     "invitation_get",
     "invitation_send",
+    "kit_frameworks",
+    "kit_send",
     "letter_check",
+    "letter_context",
+    "letter_pdf",
+    "letter_settings_save",
     "letter_text",
     "list_add",
     "list_delete",
@@ -58,6 +63,7 @@ __all__ = [
     "sign_online",
     "step_add",
     "step_delete",
+    "step_update",
     "target_refresh",
     "target_take_on",
     "user_groups",

@@ -38,7 +38,13 @@ def _check_list_name(target: Target, name: str, exclude: int | None = None) -> N
 
 @transaction.atomic
 def list_add(
-    *, target: Target, name: str, head_name: str, email: str = "", political_label: str = ""
+    *,
+    target: Target,
+    name: str,
+    head_name: str,
+    email: str = "",
+    political_label: str = "",
+    address: str = "",
 ) -> CandidateList:
     kind = target.campaign.kind_spec
     if not kind.has_lists:
@@ -53,6 +59,7 @@ def list_add(
                 head_name=head_name,
                 email=email.strip(),
                 political_label=political_label.strip(),
+                address=address.strip(),
             )
     except IntegrityError:
         raise CampaignsError(_("This commune already has a list with this name.")) from None
@@ -62,12 +69,19 @@ def list_add(
 
 @transaction.atomic
 def list_update(
-    *, candidate_list: CandidateList, name: str, head_name: str, email: str = "", political_label: str = ""
+    *,
+    candidate_list: CandidateList,
+    name: str,
+    head_name: str,
+    email: str = "",
+    political_label: str = "",
+    address: str = "",
 ) -> CandidateList:
     name, head_name = _clean_list_fields(name, head_name)
     _check_list_name(candidate_list.target, name, exclude=candidate_list.pk)
     candidate_list.name, candidate_list.head_name = name, head_name
     candidate_list.email, candidate_list.political_label = email.strip(), political_label.strip()
+    candidate_list.address = address.strip()
     candidate_list.save()
     return candidate_list
 

@@ -35,6 +35,20 @@ def public_reason_clean(reason: str) -> str:
     return text
 
 
+def _step_checked(
+    target: Target, *, kind: str, date: date, public_reason: str, candidate_list: CandidateList | None
+) -> str:
+    """The checks of a step, new or edited; its public reason, cleaned."""
+    if candidate_list is not None and candidate_list.target_id != target.pk:
+        raise CampaignsError(_("This list is not one of this commune's."))
+    if date > timezone.localdate():
+        raise CampaignsError(_("A step of the log cannot be in the future."), field="date")
+    public_reason = public_reason_clean(public_reason)
+    if public_reason and kind != Step.Kind.REFUSAL:
+        raise CampaignsError(_("Only a refusal has a public reason."), field="public_reason")
+    return public_reason
+
+
 @transaction.atomic
 def step_add(
     *,
@@ -47,13 +61,9 @@ def step_add(
     user: User | None = None,
 ) -> Step:
     """A step of the log; a refusal (kind REFUSAL) is public, with its public reason."""
-    if candidate_list is not None and candidate_list.target_id != target.pk:
-        raise CampaignsError(_("This list is not one of this commune's."))
-    if date > timezone.localdate():
-        raise CampaignsError(_("A step of the log cannot be in the future."), field="date")
-    public_reason = public_reason_clean(public_reason)
-    if public_reason and kind != Step.Kind.REFUSAL:
-        raise CampaignsError(_("Only a refusal has a public reason."), field="public_reason")
+    public_reason = _step_checked(
+        target, kind=kind, date=date, public_reason=public_reason, candidate_list=candidate_list
+    )
     step = Step.objects.create(
         target=target,
         kind=kind,
@@ -63,6 +73,28 @@ def step_add(
         candidate_list=candidate_list,
         created_by=user,
     )
+    target_refresh(target)
+    return step
+
+
+@transaction.atomic
+def step_update(
+    *,
+    step: Step,
+    kind: str,
+    date: date,
+    notes: str = "",
+    public_reason: str = "",
+    candidate_list: CandidateList | None = None,
+) -> Step:
+    """A step corrected by its author (the history keeps what it said); a refusal changed
+    changes the public status."""
+    target = step.target
+    step.public_reason = _step_checked(
+        target, kind=kind, date=date, public_reason=public_reason, candidate_list=candidate_list
+    )
+    step.kind, step.date, step.notes, step.candidate_list = kind, date, notes.strip(), candidate_list
+    step.save()
     target_refresh(target)
     return step
 

@@ -1,11 +1,10 @@
-"""Managing a commune in a campaign: its lists, its log (steps), the letter, the signature
-invitations, the election result and the history."""
+"""Managing a commune in a campaign: its lists, its log (steps, corrected by their author),
+the signature invitations, the election result and the history (the letter kit: letters.py)."""
 
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -14,13 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from commitments.models import Commitment, CommitmentItem
 from core.actions import perform
 from core.history import history_entries
-from core.permissions import site_url
+from core.permissions import require, site_url
 from frameworks.models import Item
 
 from .. import services
 from ..forms import ElectedForm, InvitationForm, ListForm, StepForm
 from ..models import CandidateList, SignatureInvitation, Step
-from ..pdf import render_pdf
 from .common import back_to_target, form_errors, managed_target
 
 
@@ -57,6 +55,7 @@ def list_edit(request, slug, code, list_id):
             "head_name": candidate_list.head_name,
             "email": candidate_list.email,
             "political_label": candidate_list.political_label,
+            "address": candidate_list.address,
         },
     )
     if (
@@ -110,6 +109,35 @@ def step_add(request, slug, code):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def step_edit(request, slug, code, step_id):
+    """A step corrected by its author (campaigns.change_step); the history keeps the old one."""
+    target = managed_target(request, slug, code)
+    step = get_object_or_404(Step.objects.select_related("created_by"), pk=step_id, target=target)
+    step.target = target
+    require(request, "campaigns.change_step", step)
+    fields = ("kind", "date", "notes", "public_reason", "candidate_list")
+    form = StepForm(
+        request.POST or None,
+        target=target,
+        initial={name: getattr(step, name) for name in fields},
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and perform(
+            request,
+            lambda: services.step_update(step=step, **form.cleaned_data),
+            errors=services.CampaignsError,
+            form=form,
+            success=_("The step is corrected."),
+        )
+    ):
+        return back_to_target(target, "#journal")
+    return render(request, "campaigns/step_form.html", {"target": target, "step": step, "form": form})
+
+
+@login_required
 @require_POST
 def step_delete(request, slug, code, step_id):
     target = managed_target(request, slug, code)
@@ -117,43 +145,6 @@ def step_delete(request, slug, code, step_id):
     services.step_delete(step=step)
     messages.success(request, _("The step is removed from the log."))
     return back_to_target(target, "#journal")
-
-
-def _letter_args(request, target):
-    wanted = request.GET.get("referentiel", "")
-    framework = target.campaign.frameworks.filter(pk=int(wanted)).first() if wanted.isdigit() else None
-    framework = framework or target.campaign.frameworks.order_by("title").first()
-    candidate_list = None
-    if list_id := request.GET.get("liste"):
-        if not list_id.isdigit():
-            raise Http404
-        candidate_list = _list_of(target, int(list_id))
-    return framework, candidate_list
-
-
-@login_required
-@require_GET
-def letter(request, slug, code, fmt="html"):
-    target = managed_target(request, slug, code)
-    framework, candidate_list = _letter_args(request, target)
-    if framework is None:
-        raise Http404
-    text = services.letter_text(
-        target=target, framework=framework, candidate_list=candidate_list, site_url=site_url(request)
-    )
-    context = {
-        "target": target,
-        "commune": target.commune,
-        "framework": framework,
-        "candidate_list": candidate_list,
-        "paragraphs": [paragraph for paragraph in text.split("\n\n") if paragraph.strip()],
-    }
-    if fmt == "pdf":
-        pdf = render_pdf("campaigns/letter_pdf.html", context)
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="lettre-{target.commune.code}.pdf"'
-        return response
-    return render(request, "campaigns/letter.html", context)
 
 
 @login_required
