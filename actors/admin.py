@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Invitation, Membership, MunicipalContact, Organization
+from .models import Invitation, JoinRequest, Membership, MunicipalContact, Organization
 
 
 class MembershipInline(admin.TabularInline):
@@ -48,3 +48,10 @@ class InvitationAdmin(admin.ModelAdmin):
     ]
     raw_id_fields = ["organization", "invited_by", "accepted_by"]
     exclude = ["token_hash"]
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "organization", "status", "created_at", "decided_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["user", "organization", "decided_by"]

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.history import tracked_history
 from core.models import Moderatable
@@ -205,6 +206,61 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.organization} ({self.get_role_display()})"
+
+
+class JoinRequest(models.Model):
+    """A signed-in user asks to join a local group; its coordinators accept or decline.
+
+    One pending request per user and group at a time (a constraint); the answer is kept,
+    with who gave it, and the requester is told by email."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("a request to join", "waiting for an answer")
+        ACCEPTED = "accepted", pgettext_lazy("a request to join", "accepted")
+        DECLINED = "declined", pgettext_lazy("a request to join", "declined")
+        WITHDRAWN = "withdrawn", pgettext_lazy("a request to join", "withdrawn")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="join_requests", verbose_name=_("organisation")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="join_requests",
+        verbose_name=_("requester"),
+    )
+    message = models.TextField(_("message to the coordinators"), max_length=1000, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("asked on"), default=timezone.now)
+    decided_at = models.DateTimeField(_("answered on"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    history = tracked_history()
+
+    class Meta:
+        verbose_name = _("request to join")
+        verbose_name_plural = _("requests to join")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"],
+                condition=Q(status="pending"),
+                name="one_pending_join_request",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.organization} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PENDING
 
 
 class Invitation(models.Model):

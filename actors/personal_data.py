@@ -1,8 +1,11 @@
 """What actors stores about a user: memberships, organisations they created or validated,
-municipal roles (and those they verified), invitations sent and received.
+municipal roles (and those they verified), invitations sent and received, requests to
+join a group (and those they answered). Messages sent through a group's contact form are
+not stored (they go by email).
 
 Erased with the account: the history of their municipal roles (the position names a
-person) and the invitations sent to their addresses. Refused while they alone coordinate
+person), the invitations sent to their addresses, their requests to join (with the
+account, by cascade) and those requests' history (their message may name them). Refused while they alone coordinate
 an organisation that has other members."""
 
 from allauth.account.models import EmailAddress
@@ -11,7 +14,31 @@ from django.utils.translation import gettext as _
 
 from core.personal_data import PersonalData, when
 
-from .models import Invitation, Membership, MunicipalContact, Organization
+from .models import Invitation, JoinRequest, Membership, MunicipalContact, Organization
+
+
+def _join_requests(user):
+    """Their requests to join a group, and the requests they answered as coordinators."""
+    return {
+        "join_requests": [
+            {
+                "organization": join_request.organization.name,
+                "message": join_request.message,
+                "status": join_request.status,
+                "asked_at": when(join_request.created_at),
+                "answered_at": when(join_request.decided_at),
+            }
+            for join_request in JoinRequest.objects.filter(user=user).select_related("organization")
+        ],
+        "join_requests_answered": [
+            {
+                "organization": join_request.organization.name,
+                "status": join_request.status,
+                "on": when(join_request.decided_at),
+            }
+            for join_request in JoinRequest.objects.filter(decided_by=user).select_related("organization")
+        ],
+    }
 
 
 def export(user):
@@ -63,6 +90,7 @@ def export(user):
             }
             for invitation in Invitation.objects.filter(invited_by=user).select_related("organization")
         ],
+        **_join_requests(user),
     }
 
 
@@ -96,6 +124,7 @@ def erase(user):
     position identifies a person) and the invitations to any of their addresses."""
     addresses = set(EmailAddress.objects.filter(user=user).values_list("email", flat=True)) | {user.email}
     MunicipalContact.history.filter(user_id=user.pk).delete()
+    JoinRequest.history.filter(user_id=user.pk).delete()
     for address in addresses:
         Invitation.objects.filter(email__iexact=address).delete()
 
@@ -110,6 +139,8 @@ PERSONAL_DATA = PersonalData(
         "actors.Invitation.accepted_by",
         "actors.MunicipalContact.user",
         "actors.MunicipalContact.verified_by",
+        "actors.JoinRequest.user",
+        "actors.JoinRequest.decided_by",
     ),
     export=export,
     erase=erase,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from core.tokens import TOKEN_MAX_LENGTH, token_hash
 from territories.queries import clean_query
 
-from .models import Membership, MunicipalContact, Organization
+from .models import JoinRequest, Membership, MunicipalContact, Organization
 from .rules import coordinated_partner_ids
 
 if TYPE_CHECKING:
@@ -120,3 +120,46 @@ def pending_contact_by_token(token: str, *, for_update: bool = False) -> Municip
         status=MunicipalContact.Status.PENDING,
         token_expires_at__gt=timezone.now(),
     ).first()
+
+
+def joining_state(organization: Organization, user: User | AnonymousUser) -> dict | None:
+    """What a group's page offers to join it (None: not a group one joins): whether the
+    user is a member, their request waiting for an answer, what they may do."""
+    if organization.kind != Organization.Kind.LOCAL_GROUP or not organization.is_validated:
+        return None
+    if organization.is_hidden:
+        return None
+    signed_in = user.is_authenticated
+    is_member = signed_in and organization.memberships.filter(user=user).exists()
+    pending = None
+    if signed_in and not is_member:
+        pending = organization.join_requests.filter(user=user, status=JoinRequest.Status.PENDING).first()
+    return {
+        "signed_in": signed_in,
+        "is_member": is_member,
+        "pending": pending,
+        "can_contact": user.has_perm("actors.contact_organization", organization),
+        "can_join": pending is None and user.has_perm("actors.request_to_join", organization),
+    }
+
+
+def pending_join_requests(organization: Organization) -> QuerySet[JoinRequest]:
+    return organization.join_requests.filter(status=JoinRequest.Status.PENDING).select_related("user")
+
+
+def groups_acting_in(commune: Commune) -> list[Organization]:
+    """The public local groups of a commune (or of the city a municipal arrondissement
+    belongs to), with their member count."""
+    communes = [commune.pk] + ([commune.parent_id] if commune.parent_id else [])
+    return list(
+        Organization.objects.public()
+        .filter(kind=Organization.Kind.LOCAL_GROUP, commune_id__in=communes)
+        .annotate(member_count=Count("memberships"))
+        .order_by("name")
+    )
+
+
+def commune_panel(commune: Commune, request: object) -> dict:
+    """The commune page's "act here" panel: the groups already acting there come first,
+    creating another one second."""
+    return {"commune": commune, "groups": groups_acting_in(commune)}

@@ -107,6 +107,17 @@ def is_partner_organization(user, organization):
     return isinstance(organization, Organization) and organization.kind == Organization.Kind.PARTNER
 
 
+@rules.predicate
+def is_open_local_group(user, organization):
+    """A validated local group, not hidden: one people may write to and ask to join."""
+    return (
+        isinstance(organization, Organization)
+        and organization.kind == Organization.Kind.LOCAL_GROUP
+        and organization.is_validated
+        and not organization.is_hidden
+    )
+
+
 is_moderator = is_partner_coordinator | is_staff
 
 rules.add_perm("actors.add_organization", is_authenticated)
@@ -119,6 +130,11 @@ rules.add_perm("actors.invite_member", is_validated & (is_coordinator | is_staff
 rules.add_perm("actors.remove_member", is_coordinator | is_staff)
 rules.add_perm("actors.change_member_role", is_coordinator | is_staff)
 rules.add_perm("actors.leave_organization", is_member)
+# Citizens join a group: write to its coordinators, ask to join (signed in: the reply
+# address is the account's verified one); its coordinators (or staff) answer.
+rules.add_perm("actors.contact_organization", is_authenticated & is_open_local_group & ~is_coordinator)
+rules.add_perm("actors.request_to_join", is_authenticated & is_open_local_group & ~is_member)
+rules.add_perm("actors.decide_join_request", is_coordinator | is_staff)
 rules.add_perm("actors.view_history", is_coordinator | coordinates_a_declared_network | is_staff)
 rules.add_perm("actors.view_validation_queue", is_partner_coordinator | is_staff)
 rules.add_perm("actors.request_municipal_contact", is_authenticated)

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import members, municipal, organizations
+from .views import joining, members, municipal, organizations
 
 app_name = "actors"
 
@@ -30,6 +30,18 @@ urlpatterns = [
         name="invitation_cancel",
     ),
     path("organisations/<slug:slug>/quitter/", members.organization_leave, name="leave"),
+    path("organisations/<slug:slug>/ecrire/", joining.organization_contact, name="contact"),
+    path("organisations/<slug:slug>/rejoindre/", joining.organization_join, name="join"),
+    path(
+        "organisations/<slug:slug>/rejoindre/retirer/",
+        joining.join_request_withdraw,
+        name="join_withdraw",
+    ),
+    path(
+        "organisations/<slug:slug>/demandes/<int:request_id>/",
+        joining.join_request_decide,
+        name="join_decide",
+    ),
     path("organisations/<slug:slug>/historique/", organizations.organization_history, name="history"),
     re_path(r"^invitations/(?P<token>[A-Za-z0-9_-]{1,100})/$", members.invitation, name="invitation"),
     re_path(

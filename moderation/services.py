@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from actors.models import Organization
+from actors.rules import is_coordinator
 from core.emails import email_send
 
 from .models import ModerationDecision, Report
@@ -47,8 +49,20 @@ def moderated_content_type(app_label: str, model: str) -> ContentType | None:
         return None
 
 
+def is_own_content(user: User, content: Moderatable) -> bool:
+    """Whether the content is the user's own: they wrote it, or coordinate the group it is
+    (they can change it themselves). Nobody reports their own content."""
+    if content is None or not user.is_authenticated:
+        return False
+    if getattr(content, "created_by_id", None) == user.pk:
+        return True
+    return isinstance(content, Organization) and is_coordinator(user, content)
+
+
 @transaction.atomic
 def report_create(*, content: Moderatable, reporter: User, reason: str, comment: str = "") -> Report:
+    if is_own_content(reporter, content):
+        raise ModerationError(_("You cannot report your own content."))
     if reason not in Report.Reason.values:
         raise ModerationError(_("Choose a reason."))
     if reason == Report.Reason.OTHER and not comment.strip():

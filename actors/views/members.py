@@ -48,17 +48,25 @@ def organization_members(request, slug):
     invitations = []
     if can_invite:
         invitations = organization.invitations.filter(accepted_at__isnull=True, cancelled_at__isnull=True)
+    can_decide = request.user.has_perm("actors.decide_join_request", organization)
+    members = list(queries.members(organization))
+    coordinators = sum(membership.role == Membership.Role.COORDINATOR for membership in members)
     return render(
         request,
         "actors/members.html",
         {
             "organization": organization,
-            "members": queries.members(organization),
+            "members": members,
+            # The last coordinator is offered neither to step down, nor to be removed, nor to leave.
+            "sole_coordinator": coordinators == 1,
+            "own_membership": next((m for m in members if m.user_id == request.user.pk), None),
             "form": form,
             "can_invite": can_invite,
             "can_remove": request.user.has_perm("actors.remove_member", organization),
             "invitations": invitations,
             "role_form": RoleForm(),
+            "join_requests": queries.pending_join_requests(organization) if can_decide else [],
+            "can_decide": can_decide,
         },
     )
 

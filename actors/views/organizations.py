@@ -86,6 +86,10 @@ def organization_detail(request, slug):
         "actors/organization_detail.html",
         {
             "organization": organization,
+            "member_count": organization.memberships.count(),
+            # Joining: write to the coordinators, ask to join, or the request waiting.
+            "joining": queries.joining_state(organization, user),
+            "can_report": user.has_perm("moderation.report", organization),
             "can_change": user.has_perm("actors.change_organization", organization),
             "can_review": user.has_perm("actors.validate_organization", organization),
             "can_view_members": user.has_perm("actors.view_members", organization),
