@@ -145,8 +145,10 @@ class Commune(NamedTerritory):
     town_hall_email = models.CharField(_("town hall email"), max_length=254, blank=True)
     town_hall_phone = models.CharField(_("town hall phone"), max_length=60, blank=True)
     town_hall_website = models.CharField(_("town hall website"), max_length=500, blank=True)
-    # Official data about elected officials: name and function only.
+    # Official data about elected officials (the RNE): the mayor's name and the date they
+    # took office, nothing else.
     mayor_name = models.CharField(_("mayor"), max_length=250, blank=True)
+    mayor_since = models.DateField(_("mayor since"), null=True, blank=True)
     # False when a commune disappeared from the official data (merger):
     # kept so that what refers to it survives, hidden from lists and search.
     is_active = models.BooleanField(_("active"), default=True)

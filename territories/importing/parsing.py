@@ -6,8 +6,10 @@ been written yet. Territories are keyed by their official codes; the files'
 own ids only serve to find those codes.
 """
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.utils.translation import gettext as _
 
@@ -80,6 +82,18 @@ def _int(value, *, filename, line, column):
     except ValueError:
         raise TerritoriesImportError(
             _("File %(file)s, line %(line)d, column %(column)s: “%(value)s” is not a whole number.")
+            % {"file": filename, "line": line, "column": column, "value": value}
+        ) from None
+
+
+def _date(value, *, filename, line, column):
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise TerritoriesImportError(
+            _("File %(file)s, line %(line)d, column %(column)s: “%(value)s” is not a date (YYYY-MM-DD).")
             % {"file": filename, "line": line, "column": column, "value": value}
         ) from None
 
@@ -214,6 +228,7 @@ def _commune_fields(row, line, department_codes, epci_codes):
         "town_hall_website": row["mairie_site"] or "",
         "town_hall_point": row["mairie_localisation"],
         "mayor_name": "",
+        "mayor_since": None,
         "parent": None,
     }
 
@@ -249,16 +264,69 @@ def _check_every_commune_has_a_department(data):
 
 
 def _parse_mayors(data, rows, commune_ids):
-    """Each kept commune's mayor: first name and name, nothing else; other councillors
-    and the mayors of delegated communes are skipped."""
-    for _line, row in rows:
+    """Each kept commune's mayor: first name and name, and the date they took office,
+    nothing else; other councillors and the mayors of delegated communes are skipped."""
+    filename = FILES["elus"][0]
+    for line, row in rows:
         if row["fonction"] != "MAI":
             continue
         code = commune_ids.codes.get(row["commune_id"])
         if code is None:
             continue
-        name = " ".join(part for part in (row["prenom"], row["nom"]) if part)
-        data.communes[code]["mayor_name"] = name
+        fields = data.communes[code]
+        fields["mayor_name"] = person_name(row["prenom"], row["nom"])
+        fields["mayor_since"] = _date(
+            row["date_debut_fonction"], filename=filename, line=line, column="date_debut_fonction"
+        )
+
+
+# Particles written in lower case inside a family name: "Bonamour du Tartre", "Fouquier d'Herouel".
+PARTICLES = {
+    "de",
+    "du",
+    "des",
+    "la",
+    "le",
+    "les",
+    "d",
+    "l",
+    "épouse",
+    "epouse",
+    "ep",
+    "et",
+    "van",
+    "den",
+    "der",
+}
+NAME_PARTS = re.compile(r"([ \-']+)")
+
+
+def person_name(first_name, family_name):
+    """A person's name as people write it: the register's family names are in capitals
+    ("Line EVALET TAPONAT" reads "Line Evalet Taponat", "Éric BONAMOUR DU TARTRE" reads
+    "Éric Bonamour du Tartre"); first names are kept as given."""
+    return " ".join(part for part in (first_name, _family_name(family_name or "")) if part)
+
+
+def _family_name(name):
+    if not name.isupper():
+        return name  # already written in mixed case: left as the register gives it
+    words = []
+    for index, part in enumerate(NAME_PARTS.split(name.lower())):
+        previous = words[-1] if words else ""
+        if (
+            not part
+            or NAME_PARTS.fullmatch(part)
+            or index > 0
+            and part in PARTICLES
+            and not previous.endswith("-")
+        ):
+            words.append(part)
+        elif previous == "'" and len(words) >= 2 and len(words[-2]) > 1:
+            words.append(part)  # "Bourdaud'hui": an apostrophe inside a name
+        else:
+            words.append(part[0].upper() + part[1:])
+    return "".join(words)
 
 
 def _parse_postal_codes(data, postal_rows, link_rows, commune_ids):

@@ -39,7 +39,7 @@ FILES = {
             "mairie_site",
         },
     ),
-    "elus": ("elus_municipaux.csv.lzma", {"commune_id", "nom", "prenom", "fonction"}),
+    "elus": ("elus_municipaux.csv.lzma", {"commune_id", "nom", "prenom", "fonction", "date_debut_fonction"}),
     "codes_postaux": ("codes_postaux.csv.lzma", {"id", "code"}),
     "codes_postaux_communes": ("codes_postaux_communes.csv.lzma", {"codepostal_id", "commune_id"}),
 }
@@ -98,11 +98,13 @@ def _checked_header(header, *, filename, required):
 
 
 def source_fingerprint(data_dir):
-    """SHA-256 of the data files we read, in a fixed order."""
+    """SHA-256 of the data files we read, in a fixed order, and of the columns we read in
+    them: an importer that reads one more column (the mayor's start date) imports again."""
     digest = hashlib.sha256()
-    for filename, _columns in FILES.values():
+    for filename, columns in FILES.values():
         path = Path(data_dir) / filename
         digest.update(filename.encode())
+        digest.update(",".join(sorted(columns)).encode())
         if path.exists():
             with path.open("rb") as handle:
                 for block in iter(lambda: handle.read(1 << 20), b""):

@@ -100,6 +100,7 @@ def _commune_row(code, fields, department_pks, epci_pks):
         "town_hall_phone": fields["town_hall_phone"],
         "town_hall_website": fields["town_hall_website"],
         "mayor_name": fields["mayor_name"],
+        "mayor_since": fields["mayor_since"],
         "is_active": True,
         "parent_id": None,
     }
