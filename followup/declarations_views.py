@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from commitments import declarations as services
 from commitments import queries as commitments_queries
-from commitments.models import PROOF_FOLDER
+from commitments.models import PROOF_FOLDER, Declaration
 from commitments.rules import declaring_capacities, reviewing_capacities
 from core.actions import perform
 from core.permissions import require
@@ -33,6 +33,18 @@ def _framework(request):
     return form.cleaned_data["referentiel"] if form.is_bound and form.is_valid() else None
 
 
+def _committer_asked(request):
+    """« Ma commune » links here to record a council's deliberation (?committed_by=council)."""
+    committed_by = request.GET.get("committed_by", "")
+    return {"committed_by": committed_by} if committed_by in Declaration.CommittedBy.values else {}
+
+
+def _declared_message(declaration):
+    if declaration.awaits_confirmation:
+        return _("The commitment is declared: it shows on the follow-up, to be confirmed.")
+    return _("The deliberation is recorded and confirmed: its items are the commune's commitments.")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def declaration_create(request, code):
@@ -46,6 +58,7 @@ def declaration_create(request, code):
             request.FILES or None,
             framework=framework,
             capacities=declaring_capacities(request.user, commune),
+            initial=_committer_asked(request),
         )
         if (
             request.method == "POST"
@@ -58,7 +71,7 @@ def declaration_create(request, code):
                     ),
                     errors=services.DeclarationError,
                     form=form,
-                    success=_("The commitment is declared: it shows on the follow-up, to be confirmed."),
+                    success=_declared_message,
                 )
             )
         ):

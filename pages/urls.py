@@ -7,4 +7,5 @@ app_name = "pages"
 urlpatterns = [
     path("", views.home, name="home"),
     path("compte/", views.my_space, name="my_space"),
+    path("compte/ma-commune/", views.my_commune, name="my_commune"),
 ]

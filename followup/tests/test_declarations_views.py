@@ -232,7 +232,8 @@ def test_the_document_is_served_to_its_readers_only(
 
 
 def test_the_declarations_waiting_for_ones_confirmation(saint_denis, member, mayor, other_mayor, moderator):
-    mine = declare(mayor, "26")
+    # A list's commitment: the municipality's own council deliberation is confirmed at once.
+    mine = declare(mayor, "26", committer=Committer(Declaration.CommittedBy.LIST, "Liste", "Tête"))
     theirs = declare(member, "5", slug=EGM)
     url = "/suivi/engagements-declares/"
 

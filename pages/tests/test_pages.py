@@ -48,3 +48,19 @@ def test_my_space_links_partner_coordinators_to_their_queues():
     html = browser(coordinator).get("/compte/").content.decode()
 
     assert "/moderation/" in html
+
+
+def test_home_page_offers_first_actions_key_figures_and_the_partners(client, django_assert_max_num_queries):
+    make_group()
+    with django_assert_max_num_queries(8):
+        html = client.get("/").content.decode()
+    assert "Agir dans ma commune" in html and "Rejoindre un groupe" in html
+    assert "<strong>1</strong> groupe local" in html
+    assert "<strong>0</strong> commune engagée" in html
+    for partner in [
+        "ANVITA",
+        "États généraux des migrations",
+        "Pacte pour la transition",
+        "Alliance Migrations",
+    ]:
+        assert partner in html
