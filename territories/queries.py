@@ -6,11 +6,13 @@ import json
 import re
 import sys
 from collections.abc import Iterable
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
 from django.urls import reverse
+from django.utils import timezone
 
 from .models import Commune, CommuneWord, Department, ImportRun, PostalCode, Region, full_name
 from .normalize import query_variants
@@ -108,20 +110,10 @@ def _search_by_code(communes: QuerySet[Commune], code: str) -> QuerySet[Commune]
     )
 
 
-def _search_by_name(communes: QuerySet[Commune], query: str) -> QuerySet[Commune]:
-    """Communes whose name matches one of the query's spellings, narrowed by a trailing
-    department code; exact names first, then names that start with the query."""
-    variants = query_variants(query)
-    words = variants[0].split(" ") if variants else []
-    department = None
-    if len(words) > 1 and DEPARTMENT_CODE.match(words[-1]):
-        department = words[-1].upper()
-        variants = [" ".join(variant.split(" ")[:-1]) for variant in variants]
-    if not variants or not variants[0]:
-        return communes.none()
-    matches = Q()
-    anchors = Q()
-    exact, start = [], []
+def _name_conditions(variants: list[str], where: Q | None = None) -> tuple[Q, Q, list[When], list[When]]:
+    """For these spellings of a name: the communes' words to look up (anchors), the
+    names that match, and the ranks (exact name, name that starts so), all within `where`."""
+    matches, anchors, exact, start = Q(), Q(), [], []
     for variant in variants:
         key = " " + variant
         compact = variant.replace(" ", "")
@@ -129,17 +121,49 @@ def _search_by_name(communes: QuerySet[Commune], query: str) -> QuerySet[Commune
         # in the word index, narrows the candidates; the checks below run on them only.
         anchors |= prefix("word", max(variant.split(" "), key=len)) | prefix("word", compact)
         matches |= Q(search_name__contains=key) | Q(search_compact__startswith=compact)
-        exact.append(When(search_name=key, then=Value(0)))
-        start.append(When(search_name__startswith=key, then=Value(1)))
+        exact.append(When(Q(search_name=key) & (where or Q()), then=Value(0)))
+        start.append(When(Q(search_name__startswith=key) & (where or Q()), then=Value(1)))
+    if where is not None:
+        matches &= where
+    return matches, anchors, exact, start
+
+
+def _search_by_name(communes: QuerySet[Commune], query: str) -> QuerySet[Commune]:
+    """Communes whose name matches one of the query's spellings; exact names first, then
+    names that start with the query. A trailing department code narrows the search
+    ("saint denis 93"), unless it is part of the name ("paris 11" is Paris 11e)."""
+    variants = query_variants(query)
+    if not variants or not variants[0]:
+        return communes.none()
+    matches, anchors, exact, start = _name_conditions(variants)
+    words = variants[0].split(" ")
+    if len(words) > 1 and DEPARTMENT_CODE.match(words[-1]):
+        in_department = Q(department__code=words[-1].upper())
+        shorter = [" ".join(variant.split(" ")[:-1]) for variant in variants]
+        more = _name_conditions(shorter, in_department)
+        matches, anchors = matches | more[0], anchors | more[1]
+        exact, start = more[2] + exact, more[3] + start
     communes = communes.filter(pk__in=CommuneWord.objects.filter(anchors).values("commune"))
-    if department:
-        communes = communes.filter(department__code=department)
     rank = Case(*exact, *start, default=Value(2), output_field=IntegerField())
     return (
         communes.filter(matches)
         .annotate(rank=rank)
         .order_by("rank", F("population").desc(nulls_last=True), "search_name", "code")
     )
+
+
+def code_reasons(communes: Iterable[Commune], query: str) -> None:
+    """Tell why each commune found by a code appears: `matched_postal_codes` (the postal
+    codes that start with the query, its arrondissements' for a city) or
+    `matched_insee_code`. Reads what with_postal_codes() prefetched: no query."""
+    query = clean_query(query).upper()
+    by_code = bool(CODE_PREFIX.match(query))
+    for commune in communes:
+        postal = [code for code in commune.all_postal_codes() if code.startswith(query)] if by_code else []
+        commune.matched_postal_codes = postal[:3]
+        commune.matched_insee_code = (
+            commune.code if by_code and not postal and commune.code.startswith(query) else ""
+        )
 
 
 def sorted_communes(queryset: QuerySet[Commune], sort: str | None) -> tuple[QuerySet[Commune], str]:
@@ -157,6 +181,16 @@ def data_version() -> str:
         version = f"{last[0]}-{last[1].timestamp():.0f}" if last else "empty"
         cache.set("territories:data-version", version, DATA_VERSION_CACHE_SECONDS)
     return version
+
+
+def data_imported_on() -> date | None:
+    """The day the official data (and the mayors of the RNE) were last imported, None
+    before any import: read from data_version(), which is cached."""
+    version = data_version()
+    if version == "empty":
+        return None
+    timestamp = int(version.rsplit("-", 1)[1])
+    return timezone.localdate(datetime.fromtimestamp(timestamp, tz=UTC))
 
 
 def _feature_collection(features: Iterable[str]) -> str:

@@ -41,6 +41,7 @@ def commune_detail(request, code):
             "region": commune.department.region,
             "arrondissements": arrondissements,
             "postal_codes": postal_codes,
+            "data_imported_on": queries.data_imported_on() if commune.mayor_name else None,
             "panels": panels.collect("commune", commune, request),
             "map": commune_map(
                 department_outline=commune.department.outline,
@@ -107,6 +108,8 @@ def search(request):
         if query
         else None
     )
+    if page is not None:
+        queries.code_reasons(page.object_list, query)
     return render(
         request,
         "territories/search.html",

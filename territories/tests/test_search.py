@@ -108,3 +108,21 @@ def test_inactive_communes_are_not_found():
 
 def test_very_long_query_is_cut_not_refused():
     assert names("saint " * 100) is not None
+
+
+@pytest.mark.parametrize("query", ["paris 11", "paris 11e", "Paris 11e arrondissement"])
+def test_an_arrondissement_is_found_with_or_without_its_ordinal(query):
+    assert search_communes(query)[0].code == "75111"
+
+
+def test_a_trailing_department_code_still_narrows_a_name():
+    assert [commune.code for commune in search_communes("saint denis 93")][:1] == ["93066"]
+    assert "97411" not in [commune.code for commune in search_communes("saint denis 93")]
+
+
+def test_the_search_page_says_which_postal_code_matched(client):
+    html = client.get("/recherche/?q=75011").content.decode()
+    # Paris appears through the postal code of its 11th arrondissement.
+    assert html.count("code postal 75011") == 2
+    html = client.get("/recherche/?q=93066").content.decode()
+    assert "code INSEE 93066" in html

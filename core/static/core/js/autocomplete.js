@@ -1,13 +1,18 @@
-/* Accessible commune autocomplete: the ARIA 1.2 combobox pattern.
- * Without JavaScript the form still submits to the search page. */
+/* Accessible commune autocomplete: the ARIA 1.2 combobox pattern, for the header search
+ * and for every form field that picks a commune (territories.forms.CommuneWidget).
+ * - The header search (form[data-autocomplete-url]) opens the commune chosen; without
+ *   JavaScript the form still submits to the search page.
+ * - A commune field ([data-commune-field]) writes the chosen commune's name and department
+ *   in its text input and its INSEE code in the hidden input [data-commune-code]; without
+ *   JavaScript the text alone is sent, and the server resolves it (or asks which commune). */
 (function () {
   "use strict";
 
-  function init(form) {
-    var input = form.querySelector('input[type="search"]');
-    var listbox = form.querySelector('[role="listbox"]');
-    var status = form.querySelector('[role="status"]');
-    var url = form.getAttribute("data-autocomplete-url");
+  function init(box, choose) {
+    var input = box.querySelector('input[type="search"], input[type="text"]');
+    var listbox = box.querySelector('[role="listbox"]');
+    var status = box.querySelector('[role="status"]');
+    var url = box.getAttribute("data-autocomplete-url");
     var timer = null;
     var controller = null;
     var results = [];
@@ -20,10 +25,9 @@
     input.setAttribute("aria-controls", listbox.id);
 
     // Messages come translated from the template.
-    function text(key, count) {
-      if (key === "none") return form.getAttribute("data-msg-none");
-      var message = form.getAttribute(count > 1 ? "data-msg-many" : "data-msg-one");
-      return message.replace("%s", count);
+    function text(key, value) {
+      if (key === "count") key = value > 1 ? "many" : "one";
+      return (box.getAttribute("data-msg-" + key) || "").replace("%s", value);
     }
 
     function close() {
@@ -48,10 +52,22 @@
     }
 
     function go(index) {
-      if (results[index]) window.location.assign(results[index].url);
+      if (!results[index]) return;
+      choose(results[index], input, box);
+      close();
     }
 
-    function render(items) {
+    // Why a commune appears for a code typed: the postal or INSEE code that matched.
+    function reason(item, query) {
+      if (!/^\d/.test(query)) return item.postal_codes.length ? " · " + item.postal_codes.slice(0, 3).join(", ") : "";
+      var upper = query.toUpperCase();
+      var postal = item.postal_codes.filter(function (code) { return code.indexOf(upper) === 0; });
+      if (postal.length) return " · " + text("postal", postal.slice(0, 3).join(", "));
+      if (item.code.indexOf(upper) === 0) return " · " + text("insee", item.code);
+      return item.postal_codes.length ? " · " + item.postal_codes.slice(0, 3).join(", ") : "";
+    }
+
+    function render(items, query) {
       results = items;
       listbox.innerHTML = "";
       active = -1;
@@ -63,15 +79,14 @@
       }
       items.forEach(function (item, i) {
         var li = document.createElement("li");
-        li.id = "search-option-" + i;
+        li.id = listbox.id + "-option-" + i;
         li.setAttribute("role", "option");
         li.setAttribute("aria-selected", "false");
         var name = document.createElement("span");
         name.textContent = item.name + " ";
         var detail = document.createElement("span");
         detail.className = "muted";
-        var postal = item.postal_codes.length ? " · " + item.postal_codes.slice(0, 3).join(", ") : "";
-        detail.textContent = "(" + item.department.code + " · " + item.department.name + ")" + postal;
+        detail.textContent = "(" + item.department.code + " · " + item.department.name + ")" + reason(item, query);
         li.appendChild(name);
         li.appendChild(detail);
         li.addEventListener("mousedown", function (event) { event.preventDefault(); });
@@ -89,12 +104,13 @@
       var address = url + "?limit=8&q=" + encodeURIComponent(query);
       fetch(address, { headers: { Accept: "application/json" }, signal: controller ? controller.signal : undefined })
         .then(function (response) { return response.ok ? response.json() : []; })
-        .then(function (items) { if (input.value.trim() === query) render(items); })
+        .then(function (items) { if (input.value.trim() === query) render(items, query); })
         .catch(function () {});
     }
 
     input.addEventListener("input", function () {
       var query = input.value.trim();
+      box.dispatchEvent(new CustomEvent("commune:typed"));
       clearTimeout(timer);
       if (query.length < 2 && !/^\d/.test(query)) { close(); lastQuery = ""; return; }
       if (query === lastQuery) return;
@@ -106,13 +122,13 @@
       var open = !listbox.hidden;
       if (event.key === "ArrowDown") {
         event.preventDefault();
-        if (open) select(active + 1); else if (results.length) { render(results); select(0); }
+        if (open) select(active + 1); else if (results.length) { render(results, lastQuery); select(0); }
       } else if (event.key === "ArrowUp") {
         if (open) { event.preventDefault(); select(active - 1); }
       } else if (event.key === "Enter") {
         if (open && active >= 0) { event.preventDefault(); go(active); }
       } else if (event.key === "Escape") {
-        if (open) { event.preventDefault(); close(); } else { input.value = ""; }
+        if (open) { event.preventDefault(); close(); } else if (input.type === "search") { input.value = ""; }
       } else if (event.key === "Home" || event.key === "End") {
         if (open && active >= 0) { active = -1; input.removeAttribute("aria-activedescendant"); }
       }
@@ -121,8 +137,31 @@
     input.addEventListener("blur", function () { setTimeout(close, 150); });
   }
 
+  function openCommune(item) {
+    window.location.assign(item.url);
+  }
+
+  function fillField(item, input, box) {
+    var code = box.querySelector("[data-commune-code]");
+    input.value = item.name + " (" + item.department.code + " · " + item.department.name + ")";
+    code.value = item.code;
+    // A commune chosen here replaces any candidate offered by a previous submission.
+    var form = input.form;
+    var choices = form ? form.querySelectorAll('input[type="radio"][name="' + input.name + '_choice"]') : [];
+    for (var i = 0; i < choices.length; i++) choices[i].checked = false;
+    box.querySelector('[role="status"]').textContent = box.getAttribute("data-msg-chosen").replace("%s", input.value);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var forms = document.querySelectorAll("form[data-autocomplete-url]");
-    for (var i = 0; i < forms.length; i++) init(forms[i]);
+    for (var i = 0; i < forms.length; i++) init(forms[i], openCommune);
+    var fields = document.querySelectorAll("[data-commune-field]");
+    for (var j = 0; j < fields.length; j++) {
+      init(fields[j], fillField);
+      // Text typed after a choice is no longer that commune: the server reads the text.
+      fields[j].addEventListener("commune:typed", function (event) {
+        event.currentTarget.querySelector("[data-commune-code]").value = "";
+      });
+    }
   });
 })();
