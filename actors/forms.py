@@ -2,41 +2,9 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from territories.models import Commune
-from territories.queries import clean_query, search_communes
+from territories.forms import CommuneField
 
 from .models import Membership, MunicipalContact, Organization
-
-
-class CommuneField(forms.CharField):
-    """A commune typed as its INSEE code or its name; ambiguous names get suggestions."""
-
-    default_error_messages = {
-        "unknown": _("No commune matches “%(value)s”."),
-        "ambiguous": _("Several communes match: %(choices)s. Type the INSEE code of yours."),
-    }
-
-    def clean(self, value):
-        value = clean_query(super().clean(value))
-        if not value:
-            return None
-        commune = Commune.objects.active().filter(code=value.upper()).select_related("department").first()
-        if commune:
-            return commune
-        matches = list(search_communes(value)[:6])
-        exact = [match for match in matches if match.rank == 0]
-        if len(exact) == 1 or (len(matches) == 1 and not exact):
-            return exact[0] if exact else matches[0]
-        if not matches:
-            raise forms.ValidationError(
-                self.error_messages["unknown"], code="unknown", params={"value": value}
-            )
-        choices = ", ".join(
-            f"{match.display_name} ({match.department.code}, {match.code})" for match in matches
-        )
-        raise forms.ValidationError(
-            self.error_messages["ambiguous"], code="ambiguous", params={"choices": choices}
-        )
 
 
 class LocalGroupForm(forms.Form):
@@ -45,11 +13,7 @@ class LocalGroupForm(forms.Form):
         label=_("Type of group"),
         choices=[(value, capfirst(label)) for value, label in Organization.GroupType.choices],
     )
-    commune = CommuneField(
-        label=_("Commune"),
-        max_length=100,
-        help_text=_("Its name or its INSEE code, for example “Saint-Denis 93” or “93066”."),
-    )
+    commune = CommuneField()
     networks = forms.ModelMultipleChoiceField(
         label=_("Partner networks you belong to"),
         queryset=Organization.objects.partners().order_by("name"),
@@ -114,3 +78,42 @@ class MunicipalContactForm(forms.Form):
 
 class ContactReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=[("verify", _("Verify")), ("reject", _("Reject"))])
+
+
+def single_line(value):
+    """A one-line field: no line break (an email subject, a header)."""
+    if "\r" in value or "\n" in value:
+        raise forms.ValidationError(_("This field must fit on one line."), code="multiline")
+
+
+class ContactForm(forms.Form):
+    """A message to a group's coordinators (actors.joining.contact_send)."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=150, strip=False, validators=[single_line])
+    message = forms.CharField(
+        label=_("Your message"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        min_length=20,
+        max_length=3000,
+        help_text=_("Between 20 and 3,000 characters."),
+    )
+
+    def clean_subject(self):
+        subject = self.cleaned_data["subject"].strip()
+        if not subject:
+            raise forms.ValidationError(_("Give your message a subject."), code="required")
+        return subject
+
+
+class JoinRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("A few words for the coordinators (optional)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=1000,
+        required=False,
+        help_text=_("Who you are, what you would like to do with the group: 1,000 characters at most."),
+    )
+
+
+class JoinDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])

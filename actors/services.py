@@ -21,6 +21,7 @@ from core.tokens import TOKEN_MAX_LENGTH, new_token, token_hash
 
 from . import queries
 from .models import Invitation, Membership, MunicipalContact, Organization
+from .signals import municipal_contact_verified
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -266,7 +267,7 @@ def membership_set_role(*, membership: Membership, role: str) -> Membership:
             organization=membership.organization, role=Membership.Role.COORDINATOR
         ).exclude(pk=membership.pk)
         if not others.exists():
-            raise ActorsError(_("The last coordinator cannot leave: name another coordinator first."))
+            raise ActorsError(_("The last coordinator cannot step down: name another coordinator first."))
     membership.role = role
     membership.save(update_fields=["role"])
     return membership
@@ -327,7 +328,16 @@ def municipal_contact_verify_by_token(*, token: str) -> MunicipalContact:
     contact.token_hash = ""
     contact.token_expires_at = None
     contact.save()
+    _tell_verified(contact, reviewer=None)
     return contact
+
+
+def _tell_verified(contact: MunicipalContact, *, reviewer: User | None) -> None:
+    """Once the verification commits, the apps above are told (they email the contact,
+    the groups acting on the commune and the campaigns' coordinators)."""
+    transaction.on_commit(
+        lambda: municipal_contact_verified.send(sender=MunicipalContact, contact=contact, reviewer=reviewer)
+    )
 
 
 @transaction.atomic
@@ -345,4 +355,6 @@ def municipal_contact_review(
     contact.token_hash = ""
     contact.token_expires_at = None
     contact.save()
+    if verified:
+        _tell_verified(contact, reviewer=reviewer)
     return contact

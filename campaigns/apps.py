@@ -7,6 +7,11 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns")
 
     def ready(self):
+        # Pages kept whole for anonymous visitors, and the writes that refresh them (core/pagecache.py).
+        from . import cached_pages
+
+        cached_pages.register()
+
         from core import panels, personal_data
 
         from . import queries
@@ -18,4 +23,10 @@ class CampaignsConfig(AppConfig):
             "commune",
             "campaigns/includes/commune_panel.html",
             lambda commune, request: queries.commune_campaigns(commune),
+        )
+        # A group's page: the communes it takes on in campaigns, the campaigns it organises.
+        panels.register(
+            "organization",
+            "campaigns/includes/organization_panel.html",
+            lambda organization, request: queries.organization_campaigns(organization),
         )

@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from actors.forms import CommuneField
 from actors.models import Organization
 from commitments import services as commitments_services
 from commitments.models import Commitment, CommitmentItem
 from frameworks.models import Framework, Level
+from territories.forms import CommuneField
 
 from . import services
 from .kinds import KINDS
@@ -130,11 +130,7 @@ class CampaignForm(forms.Form):
 
 
 class TakeOnForm(forms.Form):
-    commune = CommuneField(
-        label=_("Commune"),
-        max_length=COMMUNE_QUERY_MAX_LENGTH,
-        help_text=_("Its name or its INSEE code, for example “Saint-Denis 93” or “93066”."),
-    )
+    commune = CommuneField(max_length=COMMUNE_QUERY_MAX_LENGTH)
     group = forms.ModelChoiceField(
         label=_("Local group"), queryset=Organization.objects.none(), required=False
     )
@@ -158,6 +154,12 @@ class ListForm(forms.Form):
         help_text=_("Seen only by the group and the coordinators; used for the signature invitation."),
     )
     political_label = model_field(CandidateList, "political_label", label=_("Political label (optional)"))
+    address = model_field(
+        CandidateList,
+        "address",
+        label=_("Postal address of the head of list (optional)"),
+        widget=forms.Textarea(attrs={"rows": NOTES_ROWS, "autocomplete": "street-address"}),
+    )
 
 
 class StepForm(forms.Form):
@@ -219,10 +221,13 @@ class ItemChoicesMixin:
             )
             levels = list(item.levels.all())
             if levels:
+                # Radio buttons: a level is a sentence, to be read whole (not a select's line).
                 self.fields[f"level_{item.pk}"] = forms.ModelChoiceField(
                     label=_("Ambition level"),
                     queryset=Level.objects.filter(item=item),
                     required=False,
+                    widget=forms.RadioSelect,
+                    blank=True,
                     empty_label=_("No level chosen"),
                 )
             self.fields[f"comment_{item.pk}"] = model_field(

@@ -9,16 +9,17 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch, Q, Subquery
 
 from commitments.models import Commitment, CommitmentItem
-from commitments.queries import commune_mandates
+from commitments.queries import commune_commitments
 from frameworks.queries import framework_with_local_versions, item_equivalents
 from territories.normalize import normalize
-from territories.queries import prefix
+from territories.queries import data_imported_on, prefix
 
 from .models import Campaign, CandidateList, Step, Target
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
+    from actors.models import Organization
     from frameworks.models import Framework, Item
     from territories.models import Commune
 
@@ -240,14 +241,16 @@ def target_private(target: Target) -> dict[str, QuerySet]:
     }
 
 
-def commune_campaigns(commune: Commune) -> dict[str, QuerySet]:
-    """For the commune page: its campaigns, lists, signatories, refusals and commitments
-    for the mandate."""
+def commune_campaigns(commune: Commune) -> dict[str, Any]:
+    """For the commune page: what the commune committed to, per framework, whatever the
+    sources (commitments.queries.commune_commitments), with the register's mayor next to
+    an elected list; then its campaigns, lists, signatories (the levels and comments they
+    chose) and refusals."""
     commitments = (
         Commitment.objects.filter(withdrawn_at__isnull=True)
         .select_related("framework")
         .prefetch_related(
-            Prefetch("items", queryset=CommitmentItem.objects.select_related("item__framework"))
+            Prefetch("items", queryset=CommitmentItem.objects.select_related("item__framework", "level"))
         )
     )
     targets = (
@@ -260,4 +263,40 @@ def commune_campaigns(commune: Commune) -> dict[str, QuerySet]:
         )
         .order_by("-campaign__created_at")
     )
-    return {"campaign_targets": targets, "mandates": commune_mandates(commune)}
+    blocks = commune_commitments(commune)
+    elected = any(source.is_elected_list for block in blocks for source in block.sources)
+    return {
+        "commune": commune,
+        "commitments": blocks,
+        "campaign_targets": targets,
+        "data_imported_on": data_imported_on() if elected else None,
+    }
+
+
+def organization_campaigns(organization: Organization) -> dict[str, Any]:
+    """For a group's page (the "organization" panel): the communes it takes on, campaign
+    by campaign, and the campaigns it organises (a partner). Two queries."""
+    targets = (
+        Target.objects.filter(group=organization)
+        .select_related("campaign", "commune__department")
+        .order_by("-campaign__created_at", "campaign_id", "commune__name")
+    )
+    by_campaign: dict[int, dict[str, Any]] = {}
+    for target in targets:
+        entry = by_campaign.setdefault(target.campaign_id, {"campaign": target.campaign, "targets": []})
+        entry["targets"].append(target)
+    organized = []
+    if organization.kind == "partner":
+        organized = list(
+            organization.organized_campaigns.annotate(results_recorded=_results_recorded()).order_by(
+                "-is_open", "-created_at"
+            )
+        )
+    return {
+        "organization": organization,
+        "campaigns": list(by_campaign.values()),
+        "organized": organized,
+        "commune_count": len(
+            {target.commune_id for entry in by_campaign.values() for target in entry["targets"]}
+        ),
+    }

@@ -7,6 +7,11 @@ class CommitmentsConfig(AppConfig):
     verbose_name = _("Commitments for the mandate")
 
     def ready(self):
+        # Pages kept whole for anonymous visitors, and the writes that refresh them (core/pagecache.py).
+        from . import cached_pages
+
+        cached_pages.register()
+
         from core import panels, personal_data
 
         from . import queries

@@ -2,6 +2,14 @@
 the commune or by its municipality), its confirmation or refusal (by a partner
 coordinator or the municipality, never the declarer), and its withdrawal.
 
+The municipality's own council: a deliberation the municipality declares itself (a
+verified municipal contact, as the municipality, committed by the council) is confirmed
+at once, by the municipality. Confirming asks the municipality (or a partner) to vouch
+for what someone else says the commune committed to; the municipality speaking of its
+own council's public act is that voucher already, as a deliberation recorded in a
+campaign counts at once. A list's commitment the municipality declares still waits for
+a confirmation (a partner coordinator, or another contact of the commune).
+
 Each function checks what it must (commitments.declaring's pure checks, who may, no
 duplicate), writes in one transaction with its history, and returns the declaration or
 raises DeclarationError, whose messages are for people and name the fields they are about.
@@ -25,6 +33,7 @@ from . import declaring
 from .models import CURRENT_MANDATE, PROOF_MAX_BYTES, PROOF_TYPES, Declaration, DeclarationItem
 from .rules import declaring_capacities, reviewing_capacities
 from .services import CommitmentsError
+from .signals import deliberation_recorded
 
 if TYPE_CHECKING:
     from datetime import date
@@ -164,17 +173,11 @@ def declaration_create(
 ) -> Declaration:
     """Declare that the commune committed elsewhere to these items of the framework
     (choices: [(item, level or None)]) for the mandate `years`; published as "declared by
-    …" until someone confirms it."""
+    …" until someone confirms it (the municipality's own council's: confirmed at once).
+    A council's deliberation is told to the apps above (signals.deliberation_recorded)."""
     _capacity_check(user, commune, capacity, organization)
     committer, proof = committer.cleaned(), proof.cleaned()
-    problems = [
-        *_items_problems(framework, choices),
-        *declaring.date_problems(committed_on, years=years, today=timezone.localdate()),
-        *declaring.committer_problems(committer.committed_by, committer.list_name, committer.head_name),
-        *declaring.proof_problems(has_file=proof.file is not None, url=proof.url, reference=proof.reference),
-        *_file_problems(proof.file),
-    ]
-    if problems:
+    if problems := _declaration_problems(framework, choices, committed_on, years, committer, proof):
         raise DeclarationError(problems)
     if _standing_duplicate(commune, framework, years, committer):
         raise DeclarationError.one(declaring.duplicate_message(committer.committed_by))
@@ -194,6 +197,7 @@ def declaration_create(
         declared_as=capacity,
         declared_for=organization,
     )
+    _confirm_at_once(declaration, user)
     if proof.file is not None:
         declaration.proof_file.save(_name_by_content(proof.file), proof.file, save=False)
     declaration._history_user = user
@@ -207,7 +211,40 @@ def declaration_create(
         DeclarationItem,
         default_user=user,
     )
+    if committer.committed_by == Declaration.CommittedBy.COUNCIL:
+        transaction.on_commit(
+            lambda: deliberation_recorded.send(sender=Declaration, declaration=declaration, user=user)
+        )
     return declaration
+
+
+def _declaration_problems(
+    framework: Framework,
+    choices: Sequence[tuple[Item, Level | None]],
+    committed_on: date | None,
+    years: tuple[int, int],
+    committer: Committer,
+    proof: ProofGiven,
+) -> declaring.Problems:
+    return [
+        *_items_problems(framework, choices),
+        *declaring.date_problems(committed_on, years=years, today=timezone.localdate()),
+        *declaring.committer_problems(committer.committed_by, committer.list_name, committer.head_name),
+        *declaring.proof_problems(has_file=proof.file is not None, url=proof.url, reference=proof.reference),
+        *_file_problems(proof.file),
+    ]
+
+
+def _confirm_at_once(declaration: Declaration, user: User) -> None:
+    """The municipality declaring its own council's deliberation confirms it at once (see
+    the module's docstring)."""
+    if (
+        declaration.declared_as == Declaration.Capacity.MUNICIPALITY
+        and declaration.committed_by == Declaration.CommittedBy.COUNCIL
+    ):
+        declaration.status = Declaration.Status.CONFIRMED
+        declaration.decided_by, declaration.decided_as = user, declaration.declared_as
+        declaration.decided_at = declaration.declared_at
 
 
 def _locked(declaration: Declaration) -> Declaration:

@@ -9,7 +9,9 @@
 - Withdraw: its declarer while it waits for confirmation; staff while it stands.
 - Read it: everyone while it stands (declared or confirmed); a refused or withdrawn one,
   its declarer, those who may confirm and staff. Its document (which may show signatures)
-  only the declarer, those who may confirm, and staff.
+  only the declarer, those who may confirm, and staff — but a confirmed council
+  deliberation's document is a public act (anyone may obtain a council's deliberations):
+  everyone reads it, linked from the commune and item pages.
 - Import declarations from a spreadsheet: partner coordinators and staff.
 """
 
@@ -104,6 +106,16 @@ def is_standing(user, declaration):
     return declaration is not None and declaration.is_standing
 
 
+@rules.predicate
+def is_public_act(user, declaration):
+    """A confirmed council deliberation: its document is the act, public."""
+    return (
+        declaration is not None
+        and declaration.status == Declaration.Status.CONFIRMED
+        and declaration.committed_by == Declaration.CommittedBy.COUNCIL
+    )
+
+
 may_review = is_partner_coordinator | is_contact_of_its_commune
 
 rules.add_perm("commitments.declare", is_authenticated & may_declare_for)
@@ -113,7 +125,7 @@ rules.add_perm(
     "commitments.withdraw_declaration", (awaits_confirmation & is_declarer) | (is_standing & is_staff)
 )
 rules.add_perm("commitments.view_declaration", is_standing | is_declarer | may_review | is_staff)
-rules.add_perm("commitments.view_declaration_proof", is_declarer | may_review | is_staff)
+rules.add_perm("commitments.view_declaration_proof", is_public_act | is_declarer | may_review | is_staff)
 rules.add_perm("commitments.import_declarations", is_partner_coordinator | is_staff)
 # Whom the board of a commune points to the declarations waiting for their confirmation.
 rules.add_perm("commitments.review_declarations", is_partner_coordinator | is_verified_contact_of)

@@ -22,6 +22,7 @@ from simple_history.utils import bulk_create_with_history
 from core.tokens import token_hash
 
 from .models import Commitment, CommitmentItem, MandateCommitment
+from .signals import deliberation_recorded
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -115,6 +116,11 @@ def commitment_create(
         CommitmentItem,
         default_user=fields.get("created_by"),
     )
+    if channel == Commitment.Channel.DELIBERATION:
+        user = fields.get("created_by")
+        transaction.on_commit(
+            lambda: deliberation_recorded.send(sender=Commitment, commitment=commitment, user=user)
+        )
     return commitment
 
 

@@ -75,6 +75,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
+    # Anonymous public pages served whole from the cache, before sessions, CSRF and locale
+    # (core/pagecache.py; PAGE_CACHE below). After GZip: it stores the uncompressed page.
+    "core.pagecache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -108,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
+                "pages.context_processors.my_commune",
             ],
         },
     },
@@ -148,6 +152,15 @@ CACHES = {
         "LOCATION": os.environ.get("CACHE_LOCATION", "hospitalite_cache"),
     }
 }
+# The database and local-memory backends cull past MAX_ENTRIES (Django's default, 300, is far
+# too few once whole pages are cached); Redis and Memcached evict by memory and take no such option.
+if CACHES["default"]["BACKEND"].rsplit(".", 2)[-2] in {"db", "locmem", "filebased"}:
+    CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "20000"))}
+# The whole-page cache for anonymous visitors (core/pagecache.py): on by default when the cache
+# is shared between app servers (not the local-memory one), or with PAGE_CACHE=1.
+PAGE_CACHE = env_bool("PAGE_CACHE", not CACHES["default"]["BACKEND"].endswith("LocMemCache"))
+# How long a page stays stored at most; a change to what it shows replaces it at once anyway.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "86400"))
 
 # Accounts: django-allauth, login by email, verified emails, TOTP MFA.
 AUTH_USER_MODEL = "accounts.User"

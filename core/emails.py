@@ -31,10 +31,11 @@ def render_text(name, context):
     return get_template(name).template.render(Context(context, autoescape=False))
 
 
-def email_send(*, template, to, context, language=None):
+def email_send(*, template, to, context, language=None, reply_to=None):
     """Render templates/<template>_subject.txt and _body.txt, then queue the email.
 
     `to` is an address or a user; a user's own language is used when none is given.
+    `reply_to`: a list of addresses the recipient's answer goes to (not shown in the body).
     """
     address = getattr(to, "email", to)
     language = language or getattr(to, "language", None) or settings.LANGUAGE_CODE
@@ -47,4 +48,5 @@ def email_send(*, template, to, context, language=None):
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[address],
+        reply_to=list(reply_to or []),
     )

@@ -8,6 +8,11 @@ class FollowupConfig(AppConfig):
     verbose_name = _("Follow-up of commitments")
 
     def ready(self):
+        # Pages kept whole for anonymous visitors, and the writes that refresh them (core/pagecache.py).
+        from . import cached_pages
+
+        cached_pages.register()
+
         from core import panels, personal_data
         from moderation import services as moderation
 

@@ -273,9 +273,6 @@ def state_history(commune: Commune, item: Item) -> list[dict]:
     entries = history_entries(records, label=lambda record: labels.get(record.voice, record.voice))
     # A row's creation (empty, made when first locked) says nothing: only changes are kept.
     entries = [entry for entry in entries if entry["changes"]]
-    for entry in entries:
-        for change in entry["changes"]:
-            change["old"], change["new"] = change["old"] or "—", change["new"] or "—"  # no status yet
     entries.sort(key=lambda entry: entry["date"], reverse=True)
     return entries
 

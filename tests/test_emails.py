@@ -133,6 +133,43 @@ def test_group_to_validate_reviewed_and_invitation(commit, language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_contact_message_join_request_and_its_answers(commit, language):
+    from actors import joining
+
+    coordinator = make_user("fatou@example.org", display_name="Fatou Diallo", language=language)
+    group = make_group("Accueil l'Abergement", commune="01001", coordinator=coordinator)
+    karim = make_user("karim@example.org", display_name="Karim Benali", language=language)
+    joining.contact_send(
+        organization=group,
+        sender=karim,
+        subject="Permanences d'accueil",
+        message="Bonjour, je voudrais aider le samedi.",
+        site_url=SITE,
+    )
+    [contact] = sent(language)
+    assert contact.reply_to == ["karim@example.org"] and "karim@example.org" not in contact.body
+    mail.outbox.clear()
+    for accept, message in ((True, "Je parle arabe."), (False, "")):
+        join_request = commit(
+            lambda message=message: joining.join_request_create(
+                organization=group, user=karim, message=message, site_url=SITE
+            )
+        )
+        [to_coordinator] = sent(language)
+        assert to_coordinator.to == ["fatou@example.org"] and "Karim Benali" in to_coordinator.subject
+        mail.outbox.clear()
+        commit(
+            lambda join_request=join_request, accept=accept: joining.join_request_decide(
+                join_request=join_request, by=coordinator, accept=accept, site_url=SITE
+            )
+        )
+        [answer] = sent(language)
+        assert answer.to == ["karim@example.org"] and "Accueil l'Abergement" in answer.subject
+        mail.outbox.clear()
+        group.memberships.filter(user=karim).delete()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_town_hall_verification(commit, language):
     user = make_user("adjointe@example.org", display_name="Inès Adjointe", language=language)
     commune = Commune.objects.get(code="93066")
@@ -188,7 +225,8 @@ def test_a_second_browser_sees_the_invitation_sign_up_prefilled(commit):
     )
     path = re.search(r"http://testserver(/invitations/\S+)", mail.outbox[-1].body).group(1)
     page = Client().get(path).content.decode()
-    signup = re.search(r'href="(/compte/signup/[^"]+)"', page).group(1).replace("&amp;", "&")
+    # The invitation page's own link (the header's keeps ?next).
+    signup = re.search(r'<main.*?href="(/compte/signup/[^"]+)"', page, re.S).group(1).replace("&amp;", "&")
     assert "email=awa%40example.org" in signup
     form = Client().get(signup).content.decode()
     assert 'value="awa@example.org"' in form
@@ -222,3 +260,59 @@ def test_a_signature_invitation_to_a_commune_with_an_apostrophe(commit, language
     )
     [message] = sent(language)
     assert "L'Abergement" in message.subject or "L’Abergement" in message.subject
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_hand_offs_a_contact_verified_and_a_council_deliberation(commit, language):
+    """pages/emails/: contact_verified (to the contact), contact_verified_to_others and
+    deliberation_recorded (a campaign's, and one declared after the fact)."""
+    from django.utils import timezone
+
+    from campaigns import services as campaigns_services
+    from campaigns.tests.helpers import ANVITA, PACTE, choices, framework, make_campaign, take_on
+    from commitments import declarations
+    from commitments.declarations import Committer, ProofGiven
+
+    chloe = make_partner_coordinator("chloe@pacte.example.org", partner=PACTE, display_name="Chloé Pacte")
+    fatou = make_user("fatou@example.org", display_name="Fatou Diallo", language=language)
+    group = make_group("Accueil l'Abergement", commune="01001", coordinator=fatou)
+    target = take_on(make_campaign(chloe, frameworks=(PACTE, ANVITA)), "01001", group=group, user=fatou)
+    ines = make_user("ines@example.org", display_name="Inès Adjointe", language=language)
+    request = MunicipalContact.objects.create(
+        user=ines, commune=Commune.objects.get(code="01001"), role="council", position="Maire adjointe"
+    )
+    mail.outbox.clear()
+    commit(lambda: actors_services.municipal_contact_review(contact=request, reviewer=chloe, verified=True))
+    verified = sent(language)
+    assert sorted(message.to[0] for message in verified) == ["fatou@example.org", "ines@example.org"]
+    assert all("L'Abergement-Clémenciat" in message.subject for message in verified)
+    mail.outbox.clear()
+    commit(
+        lambda: campaigns_services.deliberation_record(
+            target=target,
+            framework=framework(ANVITA),
+            choices=choices("P1", slug=ANVITA),
+            reference="DCM-2026-031",
+            adopted_on=timezone.localdate(),
+            user=fatou,
+        )
+    )
+    in_campaign = sent(language)
+    assert sorted(message.to[0] for message in in_campaign) == ["chloe@pacte.example.org", "ines@example.org"]
+    assert "Fatou Diallo" in in_campaign[0].body
+    mail.outbox.clear()
+    commit(
+        lambda: declarations.declaration_create(
+            commune=Commune.objects.get(code="01001"),
+            framework=framework(PACTE),
+            choices=[(framework(PACTE).items.get(code="26"), None)],
+            committed_on=timezone.localdate(),
+            committer=Committer("council"),
+            proof=ProofGiven(url="https://example.org/deliberation"),  # no reference
+            user=ines,
+            capacity="municipality",
+        )
+    )
+    declared = sent(language)
+    assert sorted(message.to[0] for message in declared) == ["chloe@pacte.example.org", "fatou@example.org"]
+    assert "Inès Adjointe" in declared[0].body

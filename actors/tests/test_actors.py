@@ -215,19 +215,21 @@ def test_commune_field_resolves_a_code_or_a_name_with_its_department(typed):
 
 
 def test_commune_field_refuses_an_ambiguous_name_listing_the_choices():
+    field = CommuneField()
     with pytest.raises(forms.ValidationError) as error:
-        CommuneField().clean("saint denis")
-    message = error.value.messages[0]
-    assert message.startswith("Plusieurs communes correspondent : ")
-    assert message.endswith("Saisissez le code INSEE de la vôtre.")
-    assert "Saint-Denis (93, 93066)" in message
-    assert "Saint-Denis (974, 97411)" in message
+        field.clean("saint denis")
+    assert error.value.messages == [
+        "Plusieurs communes correspondent à «\u00a0saint denis\u00a0» : choisissez la vôtre parmi celles proposées."
+    ]
+    assert {commune.code for commune in field.widget.candidates} == {"93066", "97411"}
 
 
 def test_commune_field_refuses_an_unknown_name():
     with pytest.raises(forms.ValidationError) as error:
         CommuneField().clean("Xyzzyville")
-    assert error.value.messages == ["Aucune commune ne correspond à « Xyzzyville »."]
+    assert error.value.messages == [
+        "Aucune commune ne correspond à «\u00a0Xyzzyville\u00a0». Vérifiez l’orthographe, ou saisissez son code postal."
+    ]
 
 
 def test_commune_field_is_required():
@@ -393,9 +395,10 @@ def test_last_coordinator_cannot_leave_nor_be_demoted(alice):
     with pytest.raises(services.ActorsError) as error:
         services.membership_remove(membership=membership)
     assert str(error.value) == last
+    step_down = "La dernière personne à la coordination ne peut pas quitter ce rôle : nommez d’abord quelqu’un d’autre."
     with pytest.raises(services.ActorsError) as error:
         services.membership_set_role(membership=membership, role=Membership.Role.MEMBER)
-    assert str(error.value) == last
+    assert str(error.value) == step_down
 
     response = browser(alice).post(f"/organisations/{group.slug}/quitter/")
     assert response.status_code == 302
@@ -403,7 +406,7 @@ def test_last_coordinator_cannot_leave_nor_be_demoted(alice):
     response = browser(alice).post(
         f"/organisations/{group.slug}/membres/{membership.pk}/role/", {"role": "member"}
     )
-    assert messages_of(response) == [last]
+    assert messages_of(response) == [step_down]
     membership.refresh_from_db()
     assert membership.role == Membership.Role.COORDINATOR
 
@@ -578,12 +581,12 @@ def test_history_lists_creation_and_changes_with_who_and_when(alice, egm):
     page = client.get(f"/organisations/{group.slug}/historique/")
 
     assert page.status_code == 200
-    html = page.content.decode()
+    html = page.content.decode().replace("\u00a0", " ")  # French's non-breaking spaces, as plain ones
     assert "Historique — Collectif solidaire" in html
-    assert "Alice — création : organisation « Collectif solidaire »" in html
-    assert "Alice — modification : organisation « Collectif solidaire »" in html
-    assert "description : « Avant » → « Après »" in html
-    assert "Alice — création : adhésion « Alice »" in html
+    assert "Alice a créé l’organisation « Collectif solidaire »." in html
+    assert "Alice a modifié l’organisation « Collectif solidaire »." in html
+    assert "Description : « Après » (auparavant « Avant »)." in html
+    assert "Alice a créé l’adhésion du membre Alice." in html
     assert html.count("<time datetime=") == 3
 
 
@@ -605,8 +608,9 @@ def test_changes_made_outside_requests_are_by_the_platform(alice):
     group = validated_group(alice)
     services.organization_update(organization=group, name="Nouveau nom", description="", website="")
     html = browser(alice).get(f"/organisations/{group.slug}/historique/").content.decode()
-    assert "la plateforme — modification : organisation « Nouveau nom »" in html
-    assert "nom : « Accueil Saint-Denis » → « Nouveau nom »" in html
+    html = html.replace("\u00a0", " ")
+    assert "La plateforme a modifié l’organisation « Nouveau nom »." in html
+    assert "Nom : « Nouveau nom » (auparavant « Accueil Saint-Denis »)." in html
 
 
 # Public list ----------------------------------------------------------------------------------------------

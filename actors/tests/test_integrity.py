@@ -166,4 +166,4 @@ def test_history_names_people_not_ids(client):
     staff_client = browser(staff)
     staff_client.post(f"/organisations/{organization.slug}/decision/", {"decision": "validate"})
     html = staff_client.get(f"/organisations/{organization.slug}/historique/").content.decode()
-    assert "validée par : « — » → « Équipe »" in html
+    assert "Validée par\u00a0: Équipe." in html

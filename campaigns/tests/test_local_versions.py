@@ -79,9 +79,9 @@ def test_a_local_commitment_counts_for_the_national_items(local_campaign, local,
     _elected_local_bulletin(local_campaign, local, group, member)
     for code in ("26", "28"):
         panel = item_commitments(item(code))
-        assert [mandate.commune.code for mandate in panel["mandates"]] == ["93066"]
+        assert [entry.commune.code for entry in panel["communes"]] == ["93066"]
         assert panel["signatures_count"] == 1
-    assert not item_commitments(item("01"))["mandates"]
+    assert not item_commitments(item("01"))["communes"]
     page = browser().get(item("26").get_absolute_url()).content.decode()
     assert "Saint-Denis" in page
 
@@ -99,7 +99,7 @@ def test_campaign_filters_by_national_framework_and_item_include_local_versions(
 def test_the_export_gives_local_and_national_codes(local_campaign, local, group, member):
     _elected_local_bulletin(local_campaign, local, group, member, codes=("26", "L1"))
     text = b"".join(browser().get(local_campaign.get_absolute_url() + "export.csv").streaming_content)
-    rows = list(csv.DictReader(io.StringIO(text.decode().lstrip("\ufeff"))))
+    rows = list(csv.DictReader(io.StringIO(text.decode().lstrip("\ufeff")), delimiter=";"))
     signed = [row for row in rows if row["referentiel"] == local.slug]
     assert signed[0]["engagements"] == "26;L1"
     assert signed[0]["engagements_nationaux"] == "26;28"

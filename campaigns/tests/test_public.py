@@ -41,15 +41,25 @@ EMPTY_CAMPAIGN_PAGE_QUERIES = 5  # no target: no page, nothing to prefetch
 # The commune page: the commune, its postal codes, its arrondissements, the mandates, then
 # (the panel of campaigns) the targets, their lists, their bulletins and their items; the
 # follow-up panel: the committed items (and, when there are some, the updates' count).
-COMMUNE_PAGE_WITHOUT_CAMPAIGN_QUERIES = 6
-COMMUNE_PAGE_QUERIES = 9
-COMMUNE_PAGE_WITH_MANDATE_QUERIES = (
-    12  # + the items of the mandates' bulletins and the national items they stand for
-)
+# What the commune committed to is one consolidated view (commitments.queries.commune_commitments):
+# it reads the items of the bulletins for the mandate and those of the declared commitments
+# (one query more than the mandates alone), and the mayor's line the day the register of
+# elected officials was imported (one more); with a mandate, the declared items' query takes
+# the place of the mandates'.
+CONSOLIDATED_COMMUNE_QUERIES = 2
+# The panel of the local groups acting in the commune ("Un groupe agit déjà ici"): one query.
+GROUPS_PANEL_QUERIES = 1
+COMMUNE_PAGE_WITHOUT_CAMPAIGN_QUERIES = 6 + CONSOLIDATED_COMMUNE_QUERIES + GROUPS_PANEL_QUERIES
+COMMUNE_PAGE_QUERIES = 9 + CONSOLIDATED_COMMUNE_QUERIES + GROUPS_PANEL_QUERIES
+# + the items of the mandates' bulletins and the national items they stand for
+COMMUNE_PAGE_WITH_MANDATE_QUERIES = 12 + CONSOLIDATED_COMMUNE_QUERIES - 1 + GROUPS_PANEL_QUERIES
 # The item page: the framework, the item, its themes, its levels, the count of signatures and
 # of mandates, the page of mandates.
 # Then the follow-up panels: the voices' states, the communes where it moved, the barometer.
-ITEM_PAGE_QUERIES = 10  # with the local versions that stand for it
+# The communes committed are counted with those whose declaration awaits a confirmation
+# (one aggregate in place of the paginator's count), then their sources are read: the
+# bulletins' and the declarations' items (two more).
+ITEM_PAGE_QUERIES = 10 + 2  # with the local versions that stand for it
 # The target page: the campaign (+ frameworks, organisers), the target, its lists, their
 # bulletins and items, the municipality's bulletins.
 TARGET_PAGE_QUERIES = 8
@@ -278,7 +288,7 @@ def test_the_map_data_is_one_query_for_the_points(campaign, coordinator, django_
 def test_exports_never_carry_formulas(campaign, target, first):
     paper(target, "A", candidate_list=first, name='=HYPERLINK("http://evil.example","clic")', role="+tête")
     text = b"".join(browser().get(campaign.get_absolute_url() + "export.csv").streaming_content).decode()
-    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     signed = next(row for row in rows if row["signataire"])
     assert signed["signataire"].startswith("'=HYPERLINK") and signed["qualite"] == "'+tête"
     content = browser().get(campaign.get_absolute_url() + "export.xlsx").content

@@ -193,7 +193,7 @@ def test_the_export_carries_the_refusals(campaign, target, first, second, coordi
     add_list(paris, name="Liste de Paris", head_name="Anne Hidalgo")
     services.step_add(target=paris, kind=Step.Kind.REFUSAL, date=today(), public_reason="Le conseil refuse")
     content = b"".join(browser().get(campaign.get_absolute_url() + "export.csv").streaming_content)
-    rows = list(csv.DictReader(io.StringIO(content.decode().lstrip("\ufeff"))))
+    rows = list(csv.DictReader(io.StringIO(content.decode().lstrip("\ufeff")), delimiter=";"))
     by_list = {(row["code_insee"], row["liste"]): (row["date_refus"], row["motif_refus"]) for row in rows}
     assert by_list == {
         ("93066", "Autre Saint-Denis"): (today().isoformat(), "Non merci"),

@@ -17,9 +17,9 @@ from frameworks.models import Item
 from territories.queries import DEPARTMENT_CODE, clean_query
 
 from .. import exports, queries
-from ..forms import ElectedForm, FrameworkChoiceForm, InvitationForm, ListForm, StepForm, WithdrawForm
 from ..models import Target
 from .common import campaign_or_404, target_or_404
+from .working import working_context
 
 PAGE_SIZE = 50
 
@@ -149,8 +149,9 @@ def campaign_export(request, slug, fmt):
     rows = ([_inert(value) for value in row] for row in exports.campaign_export_rows(campaign, **filters))
     filename = f"{campaign.slug}.{fmt}"
     if fmt == "csv":
-        writer = csv.writer(_Echo())
-        # With a BOM, spreadsheet software reads the accents as UTF-8.
+        # As the import's template: ";" and a BOM, so that French spreadsheet software
+        # splits the columns and reads the accents as UTF-8.
+        writer = csv.writer(_Echo(), delimiter=";")
         chunks = itertools.chain(["\ufeff"], (writer.writerow(row) for row in rows))
         response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
     else:
@@ -184,20 +185,5 @@ def target_detail(request, slug, code):
         **queries.target_public(target),
     }
     if can_manage:
-        context.update(queries.target_private(target))
-        context.update(
-            {
-                # One page, several forms: distinct HTML ids (the field names stay as they are).
-                "list_form": ListForm(auto_id="list_%s"),
-                "step_form": StepForm(target=target, auto_id="step_%s"),
-                "invitation_form": InvitationForm(target=target, auto_id="invitation_%s"),
-                "elected_form": ElectedForm(
-                    target=target,
-                    initial={"candidate_list": target.lists.filter(is_elected=True).first()},
-                    auto_id="result_%s",
-                ),
-                "framework_form": FrameworkChoiceForm(campaign=target.campaign),
-                "withdraw_form": WithdrawForm(),
-            }
-        )
+        context.update(working_context(target, context, user))
     return render(request, "campaigns/target_detail.html", context)

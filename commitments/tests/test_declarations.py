@@ -32,6 +32,8 @@ MUNICIPALITY, GROUP, PARTNER = (
     Declaration.Capacity.LOCAL_GROUP,
     Declaration.Capacity.PARTNER,
 )
+# A list's commitment the municipality declares waits for a confirmation (its council's does not).
+A_LIST = Committer(LIST, "Saint-Denis en commun", "Camille Martin")
 
 
 # Who declares --------------------------------------------------------------------------
@@ -198,7 +200,7 @@ def test_a_refused_or_withdrawn_declaration_may_be_declared_again(mayor, member,
     declarations.declaration_refuse(
         declaration=first, user=coordinator, capacity=PARTNER, organization=egm, reason="Pas de délibération."
     )
-    second = declare(mayor, "26", proof=ProofGiven(url=LINK))
+    second = declare(mayor, "26", proof=ProofGiven(url=LINK), committer=A_LIST)
     declarations.declaration_withdraw(declaration=second, user=mayor)
 
     declare(member, "26", "01")
@@ -231,7 +233,7 @@ def test_the_municipality_confirms_what_a_group_declared(member, mayor):
 
 
 def test_the_declarer_never_confirms_their_own(mayor, coordinator, egm):
-    declaration = declare(mayor, "26")
+    declaration = declare(mayor, "26", committer=A_LIST)
     assert not mayor.has_perm("commitments.confirm_declaration", declaration)
     with refused("You declared this commitment: someone else confirms or refuses it."):
         declarations.declaration_confirm(declaration=declaration, user=mayor, capacity=MUNICIPALITY)
@@ -241,7 +243,7 @@ def test_the_declarer_never_confirms_their_own(mayor, coordinator, egm):
 
 @pytest.mark.parametrize("who", ["other_mayor", "other_member", "member", "pending_member"])
 def test_others_neither_confirm_nor_refuse(request, mayor, who):
-    declaration = declare(mayor, "26")
+    declaration = declare(mayor, "26", committer=A_LIST)
     user = request.getfixturevalue(who)
 
     assert not user.has_perm("commitments.confirm_declaration", declaration)
@@ -336,3 +338,31 @@ def test_every_step_is_in_the_history_with_its_author(member, mayor):
     ]
     items = DeclarationItem.history.filter(declaration_id=declaration.pk)
     assert items.count() == 2 and {record.history_user_id for record in items} == {member.pk}
+
+
+def test_the_municipality_s_own_council_deliberation_is_confirmed_at_once(
+    mayor, member, django_capture_on_commit_callbacks
+):
+    """The rule of commitments.declarations: the municipality vouches for its own council's act."""
+    from commitments.signals import deliberation_recorded
+
+    told = []
+
+    def receiver(sender, **kwargs):
+        told.append(kwargs["declaration"])
+
+    deliberation_recorded.connect(receiver, dispatch_uid="test_receiver")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            declaration = declare(mayor, "26")
+            by_list = declare(mayor, "01", committer=A_LIST)
+            by_group = declare(member, "5", slug="egm-charte-commune-accueillante")
+    finally:
+        deliberation_recorded.disconnect(dispatch_uid="test_receiver")
+
+    assert declaration.status == Declaration.Status.CONFIRMED
+    assert (declaration.decided_by, declaration.decided_as) == (mayor, MUNICIPALITY)
+    assert declaration.decider == declaration.declarer
+    assert [(r.history_type, r.status) for r in declaration.history.all()] == [("+", "confirmed")]
+    assert by_list.awaits_confirmation and by_group.awaits_confirmation
+    assert told == [declaration, by_group]  # the council's deliberations, not the list's

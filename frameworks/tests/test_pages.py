@@ -266,8 +266,9 @@ def test_item_page_query_count_is_constant(django_assert_max_num_queries):
     for code in communes:
         campaign, target, candidate_list, _commitment = commit(framework, code, user=user, campaign=campaign)
         campaigns.mark_elected(target=target, candidate_list=candidate_list)
-    # With three communes: one more query for the page of communes.
-    with django_assert_max_num_queries(10):
+    # With three communes: one more query for the page of communes; two more for their
+    # sources (the bulletins' and the declarations' items, commitments.queries.item_commitments).
+    with django_assert_max_num_queries(10 + 2):
         html = browser().get(item_url("26")).content.decode()
     for code in communes:
         assert f'href="{Commune.objects.get(code=code).get_absolute_url()}"' in html

@@ -19,7 +19,6 @@ from campaigns import services
 from campaigns.models import CandidateList, SignatureInvitation, Target
 from campaigns.tests.helpers import PACTE, add_list, framework, make_campaign, take_on
 from commitments.models import Commitment, MandateCommitment
-from frameworks.models import Framework
 from frameworks.services import frameworks_load
 from tests.browser.helpers import email_to, link_in, log_in, submit, totp_secret
 from tests.support import make_group, make_partner_coordinator, make_user
@@ -103,7 +102,7 @@ def test_a_group_has_a_list_sign_the_pacte_online_and_the_elected_commune_shows_
     page = submit(member, page.get_by_role("link", name=text("Suivre une commune")))
     form = page.locator("main form")
     expect(form.get_by_label(text("Groupe local"))).to_have_value(str(group.pk))
-    commune = form.get_by_label(text("^Commune"))
+    commune = form.get_by_role("combobox", name=text("^Commune"))
     commune.fill("93066")
     page = press_enter(member, commune)
     target_path = campaign_path + "communes/93066/"
@@ -114,7 +113,7 @@ def test_a_group_has_a_list_sign_the_pacte_online_and_the_elected_commune_shows_
     # They add the candidate list of the head of list...
     lists = section(page, text("Listes candidates"))
     lists.get_by_label(text("Nom de la liste")).fill("Saint-Denis Ensemble")
-    lists.get_by_label(text("Tête de liste")).fill("Marie Curie")
+    lists.get_by_label(text("^Tête de liste")).fill("Marie Curie")
     lists.get_by_label(text("contact")).fill("tete@example.org")
     page = submit(member, lists.get_by_role("button", name=text("Ajouter la liste")))
     expect(page).to_have_url(member.url(target_path + "#listes"))
@@ -122,25 +121,33 @@ def test_a_group_has_a_list_sign_the_pacte_online_and_the_elected_commune_shows_
     expect(section(page, text("Listes candidates")).get_by_role("listitem")).to_contain_text(
         "Saint-Denis Ensemble — Marie Curie · tete@example.org"
     )
-    candidate_list = CandidateList.objects.get(name="Saint-Denis Ensemble")
+    assert CandidateList.objects.filter(name="Saint-Denis Ensemble").exists()
 
-    # ...and send its head the invitation to sign the Pacte online.
-    invitation = section(page, text("Signature en ligne"))
-    expect(invitation.get_by_label(text("^Liste"))).to_have_value(str(candidate_list.pk))
-    pacte = Framework.objects.get(slug=PACTE)
-    expect(invitation.get_by_label(text("Référentiel"))).to_have_value(str(pacte.pk))
-    invitation.get_by_label(text("signataire")).fill("tete@example.org")
+    # The working page names the next step: the letter, whose sender block the group fills in.
+    expect(page.locator(".next-step")).to_contain_text(text("Prochaine étape : Lettre"))
+    letter = section(page, text("Lettre"))
+    letter.get_by_label(text("Personne à contacter")).fill("Awa Diallo")
+    letter.get_by_label(text("Adresse de réponse")).fill("accueil@example.org")
+    page = submit(member, letter.get_by_role("button", name=text("Enregistrer le paragraphe")))
+    expect(page).to_have_url(member.url(target_path + "#lettre"))
+
+    # ...and send its head the invitation to sign the Pacte online, pre-filled with the list's contact.
+    invitation = section(page, text("Signature"))
+    invitation.locator("summary").filter(has_text=text("Envoyer un lien de signature")).click()
+    expect(invitation.get_by_role("radio", name="Pacte pour la Transition")).to_be_checked()
+    expect(invitation.get_by_label(text("signataire"))).to_have_value("tete@example.org")
     page = submit(member, invitation.get_by_role("button", name="Envoyer l’invitation"))
     expect(page).to_have_url(member.url(target_path + "#invitations"))
     expect(page.locator(".messages")).to_contain_text(text("invitation .*est envoyée"))
-    expect(section(page, text("Signature en ligne")).get_by_role("listitem")).to_contain_text(
-        "tete@example.org — Pacte (Saint-Denis Ensemble)"
+    expect(section(page, text("Signature")).get_by_role("listitem").first).to_contain_text(
+        "Lien envoyé à tete@example.org pour Pacte pour la Transition"
     )
     page = submit(member, page.get_by_role("button", name="Se déconnecter"))
 
     # The head of list, who has no account, follows the link of the email.
     message = email_to("tete@example.org", text("à signer"))
     assert "Accueil Saint-Denis" in message.body and "Saint-Denis Ensemble" in message.body
+    assert message.reply_to == ["accueil@example.org"]  # the head of list answers the group
     page = head_of_list.open(link_in(message, head_of_list, "/signer/"))
     expect(page.locator("h1")).to_have_text(text("Signer le bulletin d[’']engagement", exact=True))
     expect(page.locator("main")).to_contain_text("Saint-Denis Ensemble")
@@ -150,16 +157,28 @@ def test_a_group_has_a_list_sign_the_pacte_online_and_the_elected_commune_shows_
         has=page.get_by_role("checkbox", name=re.compile(r"^07\b"))
     )
     measure_07.get_by_role("checkbox").check()
-    level = measure_07.get_by_label(text("Niveau d[’']ambition"))
-    level.select_option(index=1)
-    chosen_level = level.locator("option:checked").inner_text()
-    form.get_by_label(text("Votre nom")).fill("Marie Curie")
+    # The ambition levels are radio buttons whose whole text is their label.
+    levels = measure_07.get_by_role("group", name=text("Niveau d[’']ambition"))
+    expect(levels.get_by_role("radio", name=text("Aucun niveau choisi"))).to_be_checked()
+    level = levels.get_by_role("radio").nth(1)
+    level.check()
+    chosen_level = levels.locator(f'label[for="{level.get_attribute("id")}"]').inner_text()
+    # The signatory comes pre-filled from the list.
+    expect(form.get_by_label(text("Votre nom"))).to_have_value("Marie Curie")
+    expect(form.get_by_label(text("Votre qualité"))).to_have_value("Tête de liste")
     form.get_by_label(text("Votre qualité")).fill("tête de la liste Saint-Denis Ensemble")
     terms = form.get_by_role("checkbox", name=text("J[’']accepte"))
     terms.focus()
     terms.press("Space")
     expect(terms).to_be_checked()
-    page = submit(head_of_list, form.get_by_role("button", name=text("Signer", exact=True)))
+    # A summary of the choices comes before the final « Signer ».
+    page = submit(head_of_list, form.get_by_role("button", name=text("Relire mon bulletin", exact=True)))
+    expect(page.locator("h1")).to_have_text(text("Relisez votre bulletin avant de le signer"))
+    expect(page.locator(".summary-items > li")).to_have_count(2)
+    expect(page.locator(".summary-items")).to_contain_text(chosen_level)
+    expect(page.locator("main")).to_contain_text("Marie Curie, tête de la liste Saint-Denis Ensemble.")
+    assert not Commitment.objects.exists()
+    page = submit(head_of_list, page.get_by_role("button", name=text("Signer", exact=True)))
     expect(page.locator("h1")).to_have_text(text("Merci"))
     commitment = Commitment.objects.get(signatory_name="Marie Curie")
     assert sorted(commitment.items.values_list("item__code", flat=True)) == ["07", "26"]
@@ -264,17 +283,40 @@ def on_a_phone(open_browsing):
 def sign_on(phone, token):
     page = phone.open(f"/signer/{token}/")
     phone_fits(page)
-    form = page.locator("main form")
+    form = page.locator("main form.sign-form")
+    tick_all = form.get_by_role("button", name=text("Tout cocher", exact=True))
+    tick_all.click()  # « Tout cocher », then « Tout décocher »: every item, then none
+    items = form.locator('input[type="checkbox"][name^="item_"]')
+    assert items.evaluate_all("boxes => boxes.every(box => box.checked)")
+    form.get_by_role("button", name=text("Tout décocher", exact=True)).click()
+    assert items.evaluate_all("boxes => boxes.every(box => !box.checked)")
+    expect(tick_all).to_be_visible()
     form.get_by_role("checkbox", name=re.compile(r"^26\b")).check()
-    form.get_by_label(text("Votre nom")).fill("Marie Curie")
-    form.get_by_label(text("Votre qualité")).fill("tête de liste")
     form.get_by_role("checkbox", name=text("J[’']accepte")).check()
-    button = form.get_by_role("button", name=text("Signer", exact=True))
+    assert_tap_targets(form)
+    button = form.get_by_role("button", name=text("Relire mon bulletin", exact=True))
     button.scroll_into_view_if_needed()
     expect(button).to_be_in_viewport()
     page = submit(phone, button)
+    phone_fits(page)
+    button = page.get_by_role("button", name=text("Signer", exact=True))
+    assert_tap_targets(page.locator("main form.sign-form"))
+    page = submit(phone, button)
     expect(page.locator("h1")).to_have_text(text("Merci"))
     phone_fits(page)
+
+
+def assert_tap_targets(form):
+    """Every checkbox's and radio button's label and every button: 44 px high at least."""
+    heights = form.evaluate(
+        """form => Array.from(form.querySelectorAll(
+            '.choice-row label, .field input[type=checkbox] + label, button, details summary'
+        )).filter(node => node.offsetParent !== null)
+          .map(node => [node.textContent.trim().slice(0, 40), node.getBoundingClientRect().height])"""
+    )
+    assert heights
+    small = [(label, height) for label, height in heights if height < 44]
+    assert not small, small
 
 
 def test_the_head_of_list_signs_on_a_small_phone(open_browsing, invited):

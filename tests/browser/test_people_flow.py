@@ -74,7 +74,7 @@ def test_sign_up_create_a_group_have_it_validated_by_its_network_and_invite_a_me
     form = main_form(page)
     form.get_by_label("Nom du groupe").fill("Accueil Saint-Denis")
     form.get_by_label("Type de groupe").select_option(label="Assemblée locale des EGM")
-    form.get_by_label("Commune").fill("93066")
+    form.get_by_role("combobox", name="Commune").fill("93066")
     form.get_by_label("États Généraux des Migrations (EGM)").check()
     page = submit(founder, form.get_by_role("button", name="Créer le groupe"))
     expect(page.locator("h1")).to_have_text("Accueil Saint-Denis")

@@ -51,6 +51,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.http import HttpResponse
@@ -58,7 +59,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
-from actors.models import Invitation, Membership, MunicipalContact, Organization
+from actors.models import Invitation, JoinRequest, Membership, MunicipalContact, Organization
 from campaigns import imports as campaign_imports
 from campaigns import services as campaigns
 from campaigns.models import Campaign, CandidateList, ImportJob, SignatureInvitation, Step, Target
@@ -202,6 +203,21 @@ def add_second_coordinator(world):
     world.extra["members_before"] = world.group.memberships.count()
 
 
+def add_join_request(world):
+    """The plain user asks to join G."""
+    world.extra["join_request"] = JoinRequest.objects.create(
+        organization=world.group, user=world.user("plain_user"), message="Bonjour"
+    )
+
+
+def contacted_the_coordinators(cell):
+    """An email reached G's coordinator, their answer going to the sender."""
+    return any(
+        message.to == ["coordinator@example.org"] and message.reply_to == [cell.user.email]
+        for message in mail.outbox
+    )
+
+
 def add_contact_request(world, *, with_token=False):
     token, hashed = new_token() if with_token else ("", "")
     world.extra["contact"] = MunicipalContact.objects.create(
@@ -305,7 +321,7 @@ def import_file(w):
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(campaign_imports.COLUMNS)
-    writer.writerow([values[column] for column in campaign_imports.COLUMNS])
+    writer.writerow([values.get(column, "") for column in campaign_imports.COLUMNS])
     return SimpleUploadedFile("engagements.csv", buffer.getvalue().encode(), content_type="text/csv")
 
 
@@ -510,6 +526,60 @@ ROWS = [
         success_url=lambda w: "/compte/",
     ),
     Row(
+        "contact_group",
+        "POST",
+        url=lambda w: org_url(w.group.slug, "ecrire/"),
+        data=lambda w: {"subject": "Bonjour", "message": "Je voudrais aider le groupe le samedi."},
+        # Signed in (the answer goes to a verified address); its coordinators do not write to themselves.
+        expect=matrix(ALLOW, anonymous=LOGIN, coordinator=DENY),
+        effect=contacted_the_coordinators,
+        success_url=lambda w: org_url(w.group.slug),
+    ),
+    Row(
+        "ask_to_join_group",
+        "POST",
+        url=lambda w: org_url(w.group.slug, "rejoindre/"),
+        data=lambda w: {"message": "Bonjour"},
+        expect=matrix(ALLOW, anonymous=LOGIN, member=DENY, coordinator=DENY),
+        effect=lambda c: JoinRequest.objects.filter(
+            organization=c.world.group, user=c.user, status=JoinRequest.Status.PENDING
+        ).exists(),
+        success_url=lambda w: org_url(w.group.slug),
+    ),
+    Row(
+        "withdraw_join_request",
+        "POST",
+        setup=add_join_request,
+        url=lambda w: org_url(w.group.slug, "rejoindre/retirer/"),
+        # Only the requester has a request to withdraw; the others are sent back with a message.
+        expect=matrix(deny(302, location=lambda w: org_url(w.group.slug)), anonymous=LOGIN, plain_user=ALLOW),
+        effect=lambda c: refreshed(c.world.extra["join_request"]).status == JoinRequest.Status.WITHDRAWN,
+        success_url=lambda w: org_url(w.group.slug),
+    ),
+    Row(
+        "accept_join_request",
+        "POST",
+        setup=add_join_request,
+        url=lambda w: org_url(w.group.slug, f"demandes/{w.extra['join_request'].pk}/"),
+        data=lambda w: {"decision": "accept"},
+        expect=matrix(DENY, anonymous=LOGIN, coordinator=ALLOW, staff=ALLOW),
+        effect=lambda c: (
+            refreshed(c.world.extra["join_request"]).status == JoinRequest.Status.ACCEPTED
+            and c.world.group.memberships.filter(user=c.world.user("plain_user")).exists()
+        ),
+        success_url=lambda w: org_url(w.group.slug, "membres/"),
+    ),
+    Row(
+        "accept_join_request_through_another_group",
+        "POST",
+        setup=add_join_request,
+        # G's request, addressed through H's URL: never found there.
+        url=lambda w: org_url(w.other_group.slug, f"demandes/{w.extra['join_request'].pk}/"),
+        data=lambda w: {"decision": "accept"},
+        expect=matrix(DENY, anonymous=LOGIN, other_coordinator=deny(404), staff=deny(404)),
+        effect=lambda c: refreshed(c.world.extra["join_request"]).status != JoinRequest.Status.PENDING,
+    ),
+    Row(
         "request_municipal_contact",
         "POST",
         url=lambda w: "/communes/93066/representer/",
@@ -552,7 +622,8 @@ ROWS = [
         "POST",
         url=lambda w: f"/signaler/actors/organization/{w.group.pk}/",
         data=lambda w: {"reason": Report.Reason.SPAM, "comment": ""},
-        expect=matrix(ALLOW, anonymous=LOGIN),
+        # Nobody reports their own content: G's coordinator (its creator) changes it instead.
+        expect=matrix(ALLOW, anonymous=LOGIN, coordinator=DENY),
         effect=lambda c: Report.objects.filter(object_id=c.world.group.pk, reporter=c.user).exists(),
         success_url=lambda w: org_url(w.group.slug),
     ),
@@ -843,6 +914,40 @@ ROWS = [
         success_url=lambda w: target_url(w) + "#journal",
     ),
     Row(
+        # A step is corrected by its author (the coordinator of G here) and by staff only.
+        "edit_step",
+        "POST",
+        url=lambda w: target_url(w, f"journal/{w.step.pk}/modifier/"),
+        data=lambda w: {"kind": Step.Kind.MEETING, "date": days_ago(1), "notes": "Étape corrigée"},
+        expect=matrix(DENY, anonymous=LOGIN, coordinator=ALLOW, staff=ALLOW),
+        effect=lambda c: refreshed(c.world.step).notes == "Étape corrigée",
+        success_url=lambda w: target_url(w) + "#journal",
+    ),
+    Row(
+        "edit_letter_settings",
+        "POST",
+        url=lambda w: target_url(w, "lettre/reglages/"),
+        data=lambda w: {
+            "letter_paragraph": "Paragraphe de la matrice",
+            "contact_name": "Nadia Benali",
+            "contact_email": "contact@example.org",
+        },
+        expect=managers(),
+        effect=lambda c: refreshed(c.world.target).letter_paragraph == "Paragraphe de la matrice",
+        success_url=lambda w: target_url(w) + "#lettre",
+    ),
+    Row(
+        "send_letter_kit",
+        "POST",
+        url=lambda w: target_url(w, "lettre/envoi/"),
+        data=lambda w: {"candidate_list": w.candidate_list.pk, "email": "kit@example.org"},
+        expect=managers(),
+        effect=lambda c: SignatureInvitation.objects.filter(
+            target=c.world.target, email="kit@example.org", cancelled_at__isnull=True
+        ).exists(),
+        success_url=lambda w: target_url(w) + "#lettre",
+    ),
+    Row(
         "send_signature_invitation",
         "POST",
         url=lambda w: target_url(w, "invitations/"),
@@ -981,6 +1086,7 @@ ROWS = [
             "signatory_role": "tête de liste",
             "terms": "on",
             f"item_{first_item(w).pk}": "on",
+            "confirm": "1",  # from the summary shown before signing
         },
         # The emailed link is the credential: no account needed.
         expect=matrix(ALLOW),
@@ -1474,7 +1580,8 @@ ROWS += [
         setup=followup_update,
         url=lambda w: f"/signaler/followup/update/{w.extra['update'].pk}/",
         data=lambda w: {"reason": Report.Reason.FALSE, "comment": ""},
-        expect=matrix(ALLOW, anonymous=LOGIN),
+        # Nobody reports their own content: the update's author is the municipal contact.
+        expect=matrix(ALLOW, anonymous=LOGIN, municipal_contact=DENY),
         effect=lambda c: Report.objects.filter(
             object_id=c.world.extra["update"].pk, reporter=c.user
         ).exists(),
@@ -1733,6 +1840,17 @@ ROWS += [
 # contact of 01001 and H's coordinator do not follow Saint-Denis; nobody else declares.
 
 
+def confirmed_council_declaration(world):
+    """A council deliberation with its act attached, declared by G's member and confirmed by
+    the municipality: its act is public (commitments.rules.is_public_act)."""
+    from commitments import declarations as commitment_declarations
+
+    declaration_by_member(world, with_file=True)
+    commitment_declarations.declaration_confirm(
+        declaration=world.extra["declaration"], user=world.user("municipal_contact"), capacity="municipality"
+    )
+
+
 def declaration_by_member(world, *, with_file=False, refused=False):
     """A declaration of Saint-Denis's council's commitment by G's member, in world.extra."""
     from commitments import declarations as commitment_declarations
@@ -1849,6 +1967,14 @@ ROWS += [
         expect=matrix(
             deny(404), member=ALLOW, municipal_contact=ALLOW, partner_coordinator=ALLOW, staff=ALLOW
         ),
+    ),
+    Row(
+        "declaration_document_public_act",
+        "GET",
+        setup=confirmed_council_declaration,
+        url=lambda w: w.extra["declaration"].proof_file_url,
+        # A confirmed council deliberation's act is public, linked from the commune page.
+        expect=matrix(ALLOW),
     ),
     Row(
         "declarations_import_check",
