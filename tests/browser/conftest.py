@@ -142,9 +142,9 @@ def open_browsing(chromium, live_server, territories):
     assert AXE_SCRIPT.exists(), f"{AXE_SCRIPT} is missing: run `make assets` (npm ci)."
     opened = []
 
-    def open_one():
-        # A French-speaking visitor, as most of ours are.
-        context = chromium.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    def open_one(viewport=None):
+        # A French-speaking visitor, as most of ours are; on a desktop screen unless told.
+        context = chromium.new_context(locale="fr-FR", viewport=viewport or {"width": 1280, "height": 900})
         context.set_default_timeout(TIMEOUT_MS)
         helper = Browsing(context.new_page(), live_server.url)
         opened.append((helper, context))
