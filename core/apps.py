@@ -10,5 +10,7 @@ class CoreConfig(AppConfig):
         from django.core.checks import Tags, register
 
         from .checks import site_url_check
+        from .forms import install_text_cleaning
 
         register(site_url_check, Tags.security, deploy=True)
+        install_text_cleaning()  # every CharField: one line unless a textarea (core.text)

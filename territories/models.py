@@ -20,7 +20,12 @@ CHARNIERES = {
 
 
 def full_name(name, name_type):
-    """The name with its article, capitalised: "L'Abergement-Clémenciat"."""
+    """The name with its article, capitalised: "L'Abergement-Clémenciat".
+
+    The one way a commune is named for people (pages, JSON, API, exports, emails, PDFs):
+    `Commune.display_name` (and str()) for an instance, this function for the rows of
+    .values()/.values_list(), which must then read "name_type" with "name". The bare `name`
+    is for sorting and searching only."""
     article = ARTICLES.get(name_type, "")
     if not article:
         return name
