@@ -12,6 +12,7 @@ import contextlib
 import csv
 import io
 import re
+import time
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,9 +20,11 @@ from datetime import date, datetime
 from pathlib import PurePath
 from typing import IO
 
-import openpyxl
 from django.utils.translation import gettext
 from openpyxl.utils import get_column_letter
+
+from . import workbooks
+from .text import single_line
 
 MEGABYTE = 1024 * 1024
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls files (and encrypted .xlsx)
@@ -87,8 +90,10 @@ def read_bytes(upload: IO[bytes], *, max_bytes: int) -> bytes:
     return data
 
 
-def csv_rows(data: bytes) -> Iterator[Line]:
-    """(line, [values]) of the non-empty lines; the line is where the row starts in the file."""
+def csv_rows(data: bytes, *, deadline: float) -> Iterator[Line]:
+    """(line, [values]) of the non-empty lines; the line is where the row starts in the
+    file. A value beyond workbooks.MAX_COLUMNS, or reading after `deadline`
+    (time.monotonic), refuses the file."""
     try:
         text = data.decode("utf-8-sig")  # strict: a cp1252 export must not be misread
     except UnicodeDecodeError:
@@ -107,6 +112,12 @@ def csv_rows(data: bytes) -> Iterator[Line]:
     try:
         for values in reader:
             start, previous = previous + 1, reader.line_num
+            if time.monotonic() > deadline:
+                raise SpreadsheetError(str(workbooks.too_slow()))
+            if len(values) > workbooks.MAX_COLUMNS:
+                if any(value.strip() for value in values[workbooks.MAX_COLUMNS :]):
+                    raise SpreadsheetError(str(workbooks.too_wide(len(values))))
+                values = values[: workbooks.MAX_COLUMNS]
             if any(value.strip() for value in values):
                 yield start, values
     except csv.Error:
@@ -115,34 +126,20 @@ def csv_rows(data: bytes) -> Iterator[Line]:
         ) from None
 
 
-def xlsx_rows(data: bytes) -> Iterator[Line]:
-    """(row number, [values]) of the non-empty rows of the first sheet."""
-    unreadable = gettext("This file cannot be read as an Excel workbook (.xlsx).")
+def xlsx_rows(data: bytes, *, max_row: int, deadline: float) -> Iterator[Line]:
+    """(row number, [values]) of the non-empty rows of the first sheet, read as a stream
+    within core.workbooks' bounds (archive sizes, columns, `max_row`, the `deadline`)."""
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # zipfile, XML and openpyxl errors alike: the file is not a workbook
-        raise SpreadsheetError(unreadable) from None
-    try:
-        if not workbook.worksheets:
-            raise SpreadsheetError(gettext("The file is empty."))
-        sheet = workbook.worksheets[0]
-        # Some producers write wrong dimensions; read every row the sheet really has.
-        sheet.reset_dimensions()
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if any(value is not None and str(value).strip() for value in values):
-                yield number, list(values)
-    except SpreadsheetError:
-        raise
-    except Exception:
-        raise SpreadsheetError(unreadable) from None
-    finally:
-        workbook.close()
+        yield from workbooks.rows(data, max_row=max_row, deadline=deadline)
+    except workbooks.WorkbookError as error:
+        raise SpreadsheetError(str(error)) from None
 
 
 def cell(value: object) -> Cell:
-    """A cell as text (spaces collapsed), or a date for date cells of a workbook."""
+    """A cell as text on one line (spaces collapsed, control characters and bidirectional
+    controls dropped: core.text.single_line), or a date for date cells of a workbook."""
     if type(value) is str:
-        return " ".join(value.split())
+        return " ".join(single_line(value).split())
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -153,7 +150,7 @@ def cell(value: object) -> Cell:
         return "oui" if value else "non"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).split())
+    return " ".join(single_line(str(value)).split())
 
 
 def text(values: Mapping[str, Cell], column: str) -> str:
@@ -183,16 +180,17 @@ def date_of(value: Cell) -> date | None | bool:
     return False
 
 
-def lines(upload: IO[bytes], *, max_bytes: int) -> Iterator[Line]:
-    """The non-empty lines of a CSV or XLSX file (told by its extension, else its content)."""
+def lines(upload: IO[bytes], *, max_bytes: int, max_row: int, deadline: float) -> Iterator[Line]:
+    """The non-empty lines of a CSV or XLSX file (told by its extension, else its content),
+    read up to row `max_row` of a workbook and until `deadline` (time.monotonic)."""
     data = read_bytes(upload, max_bytes=max_bytes)
     if not data.strip():
         raise SpreadsheetError(gettext("The file is empty."))
     extension = PurePath(getattr(upload, "name", "") or "").suffix.lower().lstrip(".")
     if extension == "xlsx" or (extension != "csv" and data.startswith(ZIP_SIGNATURE)):
-        return xlsx_rows(data)
+        return xlsx_rows(data, max_row=max_row, deadline=deadline)
     if extension == "csv":
-        return csv_rows(data)
+        return csv_rows(data, deadline=deadline)
     if extension == "xls" or data.startswith(OLE_SIGNATURE):
         raise SpreadsheetError(
             gettext("This is an old Excel file (.xls): save it as .xlsx or as “CSV UTF-8”.")
@@ -243,8 +241,11 @@ def read(
     max_rows: int,
     key: Callable[[object], str] = header_key,
 ) -> Sheet:
-    """The header (the template's `columns` it names) and the data rows of a file."""
-    rows = lines(upload, max_bytes=max_bytes)
+    """The header (the template's `columns` it names) and the data rows of a file, read
+    within workbooks.READ_SECONDS."""
+    deadline = time.monotonic() + workbooks.READ_SECONDS
+    # A workbook's rows are numbered: the header, the rows, and as many blank rows between.
+    rows = lines(upload, max_bytes=max_bytes, max_row=2 * max_rows + 1, deadline=deadline)
     first = next(rows, None)
     if first is None:
         raise SpreadsheetError(gettext("The file is empty."))

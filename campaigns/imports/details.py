@@ -18,6 +18,8 @@ SIGNED_ON = gettext_lazy("date of signature")
 LIST = gettext_lazy("list")
 REFUSAL = gettext_lazy("refusal")
 CONTENT = (ITEMS, LEVELS, COMMENTS)  # what a signatory chose (the rest: how it was recorded)
+# The column of each change of a signature (lazy texts: compared by identity, never hashed).
+SIGNATURE_COLUMNS = ((SIGNATORY, "signataire"), (ROLE, "qualite"), (SIGNED_ON, "date_signature"))
 COMMENT_SHOWN = 60  # characters of a comment shown in the report
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from commitments import domain
 from commitments.models import Commitment
 from core.imports import CREATE, UNCHANGED, UPDATE, ImportReport
+from core.templatetags.dates import long_date
 
 from . import details
 from .columns import REFUSED, SIGNED
@@ -145,22 +146,10 @@ def _signed_action(row, state, candidate_list):
         row.outcome.action = CREATE
         return
     changes = details.bulletin_changes(row, state, commitment)
-    if state.channels.get(commitment) != Commitment.Channel.IMPORT:
-        # A bulletin signed online, on paper or by deliberation is the signatory's word:
-        # a spreadsheet never rewrites it (its signature as the file writes it is ignored).
-        changes = [change for change in changes if change in details.CONTENT]
     if changes and state.channels.get(commitment) != Commitment.Channel.IMPORT:
-        if details.ITEMS in changes:
-            message = gettext(
-                "This bulletin was signed online, on paper or by deliberation with other items: "
-                "a spreadsheet does not change it (it can be withdrawn, then signed again)."
-            )
-        else:
-            message = gettext(
-                "This bulletin was signed online, on paper or by deliberation: a spreadsheet does "
-                "not change it (%(changes)s differ; it can be withdrawn, then signed again)."
-            ) % {"changes": details.names(changes)}
-        row.outcome.error("engagements", message)
+        # A bulletin signed online, on paper or by deliberation is the signatory's word:
+        # a spreadsheet never rewrites it, and says so rather than ignoring the file.
+        _refuse_rewrite(row, changes, state.signatures[commitment])
         return
     if row.refused_on is not None or row.refusal_reason:
         recorded = state.refusal_of(row.commune.pk, candidate_list)
@@ -174,6 +163,38 @@ def _signed_action(row, state, candidate_list):
             )
             return
     _changed(row, changes + _list_change_names(row, candidate_list))
+
+
+def _refuse_rewrite(row, changes, signature):
+    """The error of a row that would change a bulletin signed online, on paper or by
+    deliberation: what differs, and for its signature, the one recorded."""
+    if details.ITEMS in changes:
+        message = gettext(
+            "This bulletin was signed online, on paper or by deliberation with other items: "
+            "a spreadsheet does not change it (it can be withdrawn, then signed again)."
+        )
+        row.outcome.error("engagements", message)
+        return
+    if any(change in details.CONTENT for change in changes) or signature[2] is None:
+        message = gettext(
+            "This bulletin was signed online, on paper or by deliberation: a spreadsheet does "
+            "not change it (%(changes)s differ; it can be withdrawn, then signed again)."
+        ) % {"changes": details.names(changes)}
+        row.outcome.error("engagements", message)
+        return
+    signatory, role, signed_on = signature
+    message = gettext(
+        "This bulletin was signed online, on paper or by deliberation, by %(signatory)s on "
+        "%(date)s: a spreadsheet does not change it (differences: %(changes)s). Write its "
+        "signature as recorded, or leave “signataire” and “qualite” empty; the bulletin can be "
+        "withdrawn, then signed again."
+    ) % {
+        "signatory": f"{signatory} ({role})" if role else signatory,
+        "date": long_date(signed_on),
+        "changes": details.names(changes),
+    }
+    column = next(column for change, column in details.SIGNATURE_COLUMNS if change is changes[0])
+    row.outcome.error(column, message)
 
 
 def _refused_action(row, state, candidate_list):
