@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.actions import perform
-from core.permissions import require, site_url
+from core.concurrency import ConcurrentEdit, track
+from core.permissions import require, require_visible, site_url
 
 from .. import queries, services
 from ..forms import InvitationForm, RoleForm
@@ -22,7 +23,7 @@ from .common import organization_or_404
 @require_http_methods(["GET", "POST"])
 def organization_members(request, slug):
     organization = organization_or_404(request, slug)
-    require(request, "actors.view_members", organization)
+    require_visible(request, "actors.view_members", organization)
     can_invite = request.user.has_perm("actors.invite_member", organization)
     form = InvitationForm(request.POST or None)
     if request.method == "POST":
@@ -92,15 +93,33 @@ def membership_role(request, slug, membership_id):
     organization = organization_or_404(request, slug)
     require(request, "actors.change_member_role", organization)
     membership = get_object_or_404(Membership, pk=membership_id, organization=organization)
-    form = RoleForm(request.POST)
+    form = track(RoleForm(request.POST), membership)
     if form.is_valid():
-        perform(
-            request,
-            lambda: services.membership_set_role(membership=membership, role=form.cleaned_data["role"]),
-            errors=services.ActorsError,
-            success=_("Role changed."),
-        )
+        try:
+            perform(
+                request,
+                lambda: services.membership_set_role(membership=membership, **form.cleaned_data),
+                errors=services.ActorsError,
+                success=_("Role changed."),
+            )
+        except ConcurrentEdit as conflict:
+            messages.error(request, _role_conflict(conflict.current, form.cleaned_data["role"]))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
     return redirect("actors:members", slug=organization.slug)
+
+
+def _role_conflict(current, wanted):
+    """The conflict's message on the members' page: the current role, and the one chosen."""
+    return _(
+        "Someone else changed the role of %(name)s while you were editing it: it is now “%(current)s” "
+        "(you chose “%(wanted)s”). Choose again if needed."
+    ) % {
+        "name": current.user.public_name,
+        "current": current.get_role_display(),
+        "wanted": Membership.Role(wanted).label,
+    }
 
 
 @login_required

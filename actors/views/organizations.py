@@ -12,8 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core import panels
 from core.actions import perform
+from core.concurrency import perform_edit, track
 from core.history import history_entries
-from core.permissions import require, site_url
+from core.permissions import require, require_visible, site_url
 from territories.models import Commune
 from territories.queries import clean_query
 
@@ -107,30 +108,31 @@ def organization_detail(request, slug):
 def organization_edit(request, slug):
     organization = organization_or_404(request, slug)
     require(request, "actors.change_organization", organization)
-    form = OrganizationEditForm(
-        request.POST or None,
-        request.FILES or None,
-        initial={
-            "name": organization.name,
-            "description": organization.description,
-            "website": organization.website,
-            "logo": organization.logo,
-        },
+    form = track(
+        OrganizationEditForm(request.POST or None, request.FILES or None, initial=_edited(organization)),
+        organization,
     )
     if (
         request.method == "POST"
         and form.is_valid()
-        and perform(
+        and perform_edit(
             request,
+            form,
             lambda: services.organization_update(organization=organization, **form.cleaned_data),
+            current_values=_edited,
+            what=_("this organisation"),
             errors=services.ActorsError,
-            form=form,
             field="name",
             success=_("Changes saved."),
         )
     ):
         return redirect(organization)
     return render(request, "actors/organization_edit.html", {"organization": organization, "form": form})
+
+
+def _edited(organization):
+    """The values of the edit form."""
+    return {name: getattr(organization, name) for name in ("name", "description", "website", "logo")}
 
 
 @login_required
@@ -171,7 +173,7 @@ def validation_queue(request):
 @require_http_methods(["GET"])
 def organization_history(request, slug):
     organization = organization_or_404(request, slug)
-    require(request, "actors.view_history", organization)
+    require_visible(request, "actors.view_history", organization)
     records = list(organization.history.order_by("-history_date")[:200])
     membership_records = list(
         Membership.history.filter(organization_id=organization.pk).order_by("-history_date")[:200]

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 
-from core.permissions import require
+from core.permissions import require, require_visible
 
 from .. import queries
 
@@ -26,10 +26,11 @@ def target_or_404(slug, code):
     return target
 
 
-def managed_target(request, slug, code, permission="campaigns.manage_target"):
-    """The commune in the campaign, once `permission` on it is checked (403 otherwise)."""
+def managed_target(request, slug, code, permission="campaigns.manage_target", *, hidden=False):
+    """The commune in the campaign, once `permission` on it is checked: 403 otherwise, or
+    404 for a `hidden` page its managers only may see (its history, its letter)."""
     target = target_or_404(slug, code)
-    require(request, permission, target)
+    (require_visible if hidden else require)(request, permission, target)
     return target
 
 

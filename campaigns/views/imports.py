@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.actions import perform
-from core.permissions import require
+from core.permissions import require, require_visible
 
 from .. import imports, services
 from ..forms import ImportForm
@@ -67,7 +67,7 @@ def import_view(request, slug):
 def import_job(request, slug, job_id):
     campaign = campaign_or_404(slug)
     job = get_object_or_404(ImportJob.objects.select_related("created_by"), pk=job_id, campaign=campaign)
-    require(request, "campaigns.import_commitments", campaign)
+    require_visible(request, "campaigns.import_commitments", campaign)  # a job is its importers' only
     return render(request, "campaigns/import_job.html", {"campaign": campaign, "job": job})
 
 
