@@ -22,14 +22,14 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.emails import render_text
 
 from . import events, services
-from .models import Notification, Preference, Subscription
+from .models import CLAIM_TIMEOUT, Notification, Preference, Subscription
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -180,10 +180,26 @@ def _send(claimed: QuerySet[Notification], build) -> int:
 # One event at once --------------------------------------------------------------------------------
 
 
+def claim_expiry(rows: QuerySet[Notification], now: datetime | None = None) -> datetime | None:
+    """When the oldest claim still held on unsent rows among `rows` is given up; None if none."""
+    now = now or timezone.now()
+    held = rows.filter(sent_at__isnull=True, claimed_at__gte=now - CLAIM_TIMEOUT)
+    oldest = held.aggregate(oldest=Min("claimed_at"))["oldest"]
+    return oldest + CLAIM_TIMEOUT if oldest else None
+
+
+def event_rows(*, user_id: int, event: str, object_id: int) -> QuerySet[Notification]:
+    return Notification.objects.filter(user_id=user_id, event=event, object_id=object_id)
+
+
+def digest_rows(user_id: int) -> QuerySet[Notification]:
+    return Notification.objects.filter(user_id=user_id)
+
+
 def send_event(*, user_id: int, event: str, object_id: int) -> int:
     """Email one event to a person who wants them at once (unless already told)."""
     user = _recipient(user_id)
-    rows = Notification.objects.filter(user_id=user_id, event=event, object_id=object_id)
+    rows = event_rows(user_id=user_id, event=event, object_id=object_id)
     claimed = _claim(rows) if user is not None else None
     if claimed is None:
         return 0
@@ -263,7 +279,7 @@ def send_digest(*, user_id: int) -> int:
     now = timezone.now()
     if preference.last_digest_at and now - preference.last_digest_at < DIGEST_INTERVAL:
         return 0  # next week's
-    claimed = _claim(Notification.objects.filter(user_id=user_id))
+    claimed = _claim(digest_rows(user_id))
     if claimed is None:
         return 0
 

@@ -98,12 +98,15 @@ def import_job_run(
 
 
 def _job_start(job_id: int) -> ImportJob | None:
-    """The queued job, now running; None when it is not queued (already run)."""
+    """The queued job, now running; None when it has run already. A job found running was
+    left so by a worker that was killed (the task queue runs a task once, and again only
+    once its worker is gone: core.tasks.tasks_recover): its transaction was rolled back,
+    nothing was written, and it is applied again."""
     with transaction.atomic():
         job = (
             ImportJob.objects.select_for_update(of=("self",))
             .select_related("campaign", "created_by")
-            .filter(pk=job_id, status=ImportJob.Status.QUEUED)
+            .filter(pk=job_id, status__in=(ImportJob.Status.QUEUED, ImportJob.Status.RUNNING))
             .first()
         )
         if job is None:
@@ -150,3 +153,23 @@ def _job_apply(
     else:
         job.status = ImportJob.Status.DONE
         job.counts = dict(report.counts)
+
+
+def import_job_interrupted(job_id: int, *, interrupted: bool) -> bool:
+    """Say on a job left pending that its task failed: the worker was killed too many
+    times while applying it (`interrupted`), or the task raised outside the import's own
+    error handling. True if the job was still pending."""
+    if interrupted:
+        message = _(
+            "The import was interrupted several times (the task worker stopped while applying "
+            "it): nothing was written. Try again, or tell the platform team."
+        )
+    else:
+        message = _(
+            "The import stopped unexpectedly. Check the campaign's page before trying again, "
+            "or tell the platform team."
+        )
+    pending = ImportJob.objects.filter(
+        pk=job_id, status__in=(ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
+    )
+    return bool(pending.update(status=ImportJob.Status.FAILED, message=message, finished_at=timezone.now()))
