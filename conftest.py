@@ -43,6 +43,13 @@ def fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def export_files_root(settings, tmp_path_factory):
+    """The campaigns' export files (campaigns/export_files.py) go to a directory of the
+    test's own, never to var/media (browser tests download exports too)."""
+    settings.EXPORTS_ROOT = tmp_path_factory.mktemp("exports")
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Rate-limit counters live in the cache: every test starts afresh."""
     from django.core.cache import cache

@@ -1,27 +1,31 @@
 """The public pages of campaigns: the list, a campaign (its communes, filtered), its map
 data and its export, a commune in a campaign (with the forms of its managers)."""
 
-import csv
-import io
-import itertools
 import json
+import logging
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse
+from django.middleware.gzip import re_accepts_gzip as ACCEPTS_GZIP
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from frameworks.models import Item
 from territories.queries import DEPARTMENT_CODE, clean_query
 
-from .. import exports, queries
+from .. import export_files, queries
 from ..models import Target
 from .common import campaign_or_404, target_or_404
 from .working import working_context
 
 PAGE_SIZE = 50
+logger = logging.getLogger(__name__)
 
 
 def status_legend(campaign, counts):
@@ -73,7 +77,8 @@ def target_filters(request, campaign):
     }
 
 
-def _filters_query_string(filters):
+def filter_values(filters):
+    """The page's query values of `filters` (target_filters), those set only."""
     values = {
         "statut": filters["status"],
         "referentiel": filters["framework"].slug if filters["framework"] else "",
@@ -81,7 +86,11 @@ def _filters_query_string(filters):
         "departement": filters["department"],
         "q": filters["query"],
     }
-    return urlencode({key: value for key, value in values.items() if value})
+    return {key: value for key, value in values.items() if value}
+
+
+def _filters_query_string(filters):
+    return urlencode(filter_values(filters))
 
 
 @require_GET
@@ -127,47 +136,96 @@ def campaign_map_data(request, slug):
     return response
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Seconds a visitor waits before asking again for an export being built, or once over the limit.
+EXPORT_RETRY_SECONDS = 10
+EXPORT_LIMITED_SECONDS = 60
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
-def _inert(value):
-    """Text that spreadsheet software will not run as a formula (names come from the public)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+def _export_wait(request, campaign):
+    """The page of an export not built yet: 503, Retry-After, and the link to ask again."""
+    context = {"campaign": campaign, "retry": EXPORT_RETRY_SECONDS, "again": request.get_full_path()}
+    response = render(request, "campaigns/export_wait.html", context, status=503)
+    return _unlogged(response, EXPORT_RETRY_SECONDS, f"export of {campaign.slug} being built")
 
 
-class _Echo:
-    def write(self, value):
-        return value
+def _export_limited(slug):
+    """429 for an address over its limit: a page without the layout, nor any query (a
+    flood's answers must cost next to nothing)."""
+    context = {"retry": EXPORT_LIMITED_SECONDS, "campaign_url": reverse("campaigns:campaign", args=[slug])}
+    response = HttpResponse(render_to_string("campaigns/export_limited.html", context), status=429)
+    return _unlogged(response, EXPORT_LIMITED_SECONDS, f"export of {slug} rate-limited")
+
+
+def _unlogged(response, retry, what):
+    response["Retry-After"] = str(retry)
+    response["Cache-Control"] = "no-store"
+    # Expected answers, not faults: one info line, never an error logged per visitor's 503.
+    response._has_been_logged = True
+    logger.info("%s: %s", what, response.status_code)
+    return response
 
 
 @require_GET
 def campaign_export(request, slug, fmt):
+    """The export of the campaign (with the page's filters), served from the file the task
+    worker built (campaigns/export_files.py): the current version; else the previous one,
+    marked "X-Export-Stale: 1", while the current one is built; else 503 and a short page.
+    Rate-limited per IP: downloads ("campaign_export"), and the builds that filters ask for
+    ("campaign_export_build")."""
+    if not export_files.allowed(request, "campaign_export", dry_run=True):
+        return _export_limited(slug)
     campaign = campaign_or_404(slug)
-    filters = target_filters(request, campaign)
-    rows = ([_inert(value) for value in row] for row in exports.campaign_export_rows(campaign, **filters))
-    filename = f"{campaign.slug}.{fmt}"
-    if fmt == "csv":
-        # As the import's template: ";" and a BOM, so that French spreadsheet software
-        # splits the columns and reads the accents as UTF-8.
-        writer = csv.writer(_Echo(), delimiter=";")
-        chunks = itertools.chain(["\ufeff"], (writer.writerow(row) for row in rows))
-        response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
-    else:
-        from openpyxl import Workbook
+    values = filter_values(target_filters(request, campaign))
+    key = export_files.filters_key(values)
+    version = export_files.current_version(campaign)
+    gzipped = ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    suffixes = (f"{fmt}.gz", fmt) if gzipped else (fmt,)
+    built = export_files.find(campaign.pk, key, version, suffixes)
+    if built is None or built.stale:
+        if key == export_files.WHOLE or export_files.allowed(request, "campaign_export_build"):
+            if export_files.request_build(campaign, values, version) and export_files.inline_tasks():
+                built = _reopen(built, export_files.find(campaign.pk, key, version, suffixes))
+        elif built is None:
+            return _export_limited(slug)
+    if built is None:
+        return _export_wait(request, campaign)
+    return _export_response(request, campaign, fmt, key, built)
 
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title="communes")
-        for row in rows:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+
+def _reopen(previous, built):
+    if previous is not None and built is not previous:
+        previous.handle.close()
+    return built
+
+
+def _export_response(request, campaign, fmt, key, built):
+    etag = quote_etag(f"{built.version}-{key}.{built.suffix}")
+    conditional = get_conditional_response(request, etag=etag, last_modified=int(built.modified))
+    if conditional is not None:  # 304: not counted by the rate limit
+        built.handle.close()
+        conditional["ETag"] = etag
+        return conditional
+    if not export_files.allowed(request, "campaign_export"):
+        built.handle.close()
+        return _export_limited(campaign.slug)
+    response = FileResponse(built.handle, content_type=EXPORT_TYPES[fmt])
+    response["Content-Length"] = str(built.size)
+    response["Content-Disposition"] = f'attachment; filename="{campaign.slug}.{fmt}"'
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(built.modified)
+    # Kept by browsers and proxies, asked again each time: a 304 while the data are the same.
+    response["Cache-Control"] = "public, no-cache"
+    response["X-Content-Type-Options"] = "nosniff"
+    if built.suffix.endswith(".gz"):
+        # Compressed once by the worker; GZipMiddleware leaves an encoded response alone.
+        response["Content-Encoding"] = "gzip"
+    patch_vary_headers(response, ("Accept-Encoding",))
+    if built.stale:
+        response["X-Export-Stale"] = "1"
     return response
 
 
