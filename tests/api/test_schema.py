@@ -5,6 +5,8 @@ examples per operation keep it fast and repeatable."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from schemathesis.config import SchemathesisConfig
 
 from config.wsgi import application
@@ -26,6 +28,18 @@ enabled = false
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, config=CONFIG)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True, scope="module")
+def keep_the_test_connection():
+    """The WSGI application is called directly (not through Django's test client, which
+    does the same): at the end of each request Django would close the database
+    connection, the test's transaction with it (PostgreSQL)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
