@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import version_field
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -43,6 +45,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("platform staff"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined on"), default=timezone.now)
+    version = version_field()  # of the profile's form
 
     objects = UserManager()
 

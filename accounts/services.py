@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import personal_data
+from core.concurrency import claim
 
 if TYPE_CHECKING:
     from .models import User
@@ -22,6 +23,17 @@ class AccountError(Exception):
     def __init__(self, messages: Iterable[str]) -> None:
         self.messages = list(messages)
         super().__init__("\n".join(self.messages))
+
+
+@transaction.atomic
+def profile_update(*, user: User, values: dict[str, Any], version: int | None = None) -> User:
+    """The profile's fields (`values`, checked by its form), unless the profile changed
+    since `version` (ConcurrentEdit)."""
+    claim(user, version)
+    for name, value in values.items():
+        setattr(user, name, value)
+    user.save(update_fields=list(values))
+    return user
 
 
 def account_data_export(*, user: User) -> dict[str, Any]:

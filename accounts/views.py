@@ -1,14 +1,15 @@
 import json
 
-from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.forms.models import model_to_dict
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.actions import perform
+from core.concurrency import perform_edit, track
 from core.permissions import require
 
 from . import services
@@ -19,10 +20,24 @@ from .forms import DeleteAccountForm, ProfileForm
 @require_http_methods(["GET", "POST"])
 def profile(request):
     require(request, "accounts.change_own_account")
-    form = ProfileForm(request.POST or None, instance=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Profile saved."))
+    form = track(ProfileForm(request.POST or None, instance=request.user), request.user)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and perform_edit(
+            request,
+            form,
+            lambda: services.profile_update(
+                user=request.user,
+                values={name: form.cleaned_data[name] for name in ProfileForm.Meta.fields},
+                version=form.cleaned_data["version"],
+            ),
+            current_values=lambda current: model_to_dict(current, fields=ProfileForm.Meta.fields),
+            what=_("your profile"),
+            errors=services.AccountError,
+            success=_("Profile saved."),
+        )
+    ):
         return redirect("pages:my_space")
     return render(request, "accounts/profile.html", {"form": form})
 

@@ -80,16 +80,11 @@ class ContactReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=[("verify", _("Verify")), ("reject", _("Reject"))])
 
 
-def single_line(value):
-    """A one-line field: no line break (an email subject, a header)."""
-    if "\r" in value or "\n" in value:
-        raise forms.ValidationError(_("This field must fit on one line."), code="multiline")
-
-
 class ContactForm(forms.Form):
     """A message to a group's coordinators (actors.joining.contact_send)."""
 
-    subject = forms.CharField(label=_("Subject"), max_length=150, strip=False, validators=[single_line])
+    # One line, as every single-line field (core.forms.clean_text): it becomes an email subject.
+    subject = forms.CharField(label=_("Subject"), max_length=150, strip=False)
     message = forms.CharField(
         label=_("Your message"),
         widget=forms.Textarea(attrs={"rows": 8}),

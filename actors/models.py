@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.concurrency import version_field
 from core.history import tracked_history
 from core.models import Moderatable
 from core.uploads import UploadValidator, random_name
@@ -127,7 +128,8 @@ class Organization(Moderatable):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created on"), default=timezone.now)
-    history = tracked_history(m2m_fields=[networks], excluded_fields=["slug"])
+    version = version_field()
+    history = tracked_history(m2m_fields=[networks], excluded_fields=["slug", "version"])
 
     objects = OrganizationQuerySet.as_manager()
 
@@ -195,7 +197,8 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.MEMBER)
     created_at = models.DateTimeField(_("member since"), default=timezone.now)
-    history = tracked_history()
+    version = version_field()  # of the role (the form of the members' page)
+    history = tracked_history(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("membership")

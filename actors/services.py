@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.concurrency import claim
 from core.emails import email_send
 from core.slugs import unique_slug
 from core.tokens import TOKEN_MAX_LENGTH, new_token, token_hash
@@ -101,8 +102,10 @@ def organization_update(
     website: str,
     logo: UploadedFile | Literal[False] | None = None,
     networks: Iterable[Organization] | None = None,
+    version: int | None = None,
 ) -> Organization:
-    """Edit an organisation. logo: an uploaded file, False to remove it, None to keep it."""
+    """Edit an organisation, unless it changed since `version` (ConcurrentEdit). logo: an
+    uploaded file, False to remove it, None to keep it."""
     name = name.strip()
     if not name:
         raise ActorsError(_("Give the group a name."))
@@ -115,6 +118,7 @@ def organization_update(
         .exists()
     ):
         raise ActorsError(_("A group with this name already exists in this commune."))
+    claim(organization, version)
     organization.name = name
     organization.description = description.strip()
     organization.website = website
@@ -261,7 +265,9 @@ def membership_remove(*, membership: Membership) -> None:
 
 
 @transaction.atomic
-def membership_set_role(*, membership: Membership, role: str) -> Membership:
+def membership_set_role(*, membership: Membership, role: str, version: int | None = None) -> Membership:
+    """A member's role, unless it changed since `version` (ConcurrentEdit)."""
+    claim(membership, version)
     if membership.role == Membership.Role.COORDINATOR and role != Membership.Role.COORDINATOR:
         others = Membership.objects.filter(
             organization=membership.organization, role=Membership.Role.COORDINATOR

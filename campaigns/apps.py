@@ -11,6 +11,12 @@ class CampaignsConfig(AppConfig):
         from . import cached_pages
 
         cached_pages.register()
+        # The exports' files are rebuilt when the campaign's page changes (campaigns/export_files.py).
+        from core import pagecache
+
+        from .export_files import scopes_flushed
+
+        pagecache.on_flush(scopes_flushed)
 
         from core import panels, personal_data
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments import domain
 from commitments.models import Commitment
+from core.concurrency import version_field
 from core.history import tracked_history
 from core.uploads import random_name
 from frameworks.models import Framework
@@ -88,7 +89,8 @@ class Campaign(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created on"), default=timezone.now)
-    history = tracked_history(m2m_fields=[frameworks, organizers], excluded_fields=["slug"])
+    version = version_field()
+    history = tracked_history(m2m_fields=[frameworks, organizers], excluded_fields=["slug", "version"])
 
     class Meta:
         verbose_name = _("campaign")
@@ -182,7 +184,8 @@ class Target(models.Model):
         help_text=_("Shown on the letter; the emails sent to the lists answer to it."),
     )
     contact_phone = models.CharField(_("phone (optional)"), max_length=30, blank=True)
-    history = tracked_history()
+    version = version_field()  # of the letter's settings (the form of the working page)
+    history = tracked_history(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("commune of a campaign")
@@ -214,7 +217,8 @@ class CandidateList(models.Model):
     political_label = models.CharField(_("political label"), max_length=100, blank=True)
     is_elected = models.BooleanField(_("elected"), default=False)
     created_at = models.DateTimeField(_("added on"), default=timezone.now)
-    history = tracked_history()
+    version = version_field()
+    history = tracked_history(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("candidate list")
@@ -265,7 +269,8 @@ class Step(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    history = tracked_history()
+    version = version_field()
+    history = tracked_history(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("interpellation step")

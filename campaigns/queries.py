@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch
 from commitments.models import Commitment, CommitmentItem
 from commitments.queries import commune_commitments
 from frameworks.queries import framework_with_local_versions, item_equivalents
+from territories.models import full_name
 from territories.normalize import normalize
 from territories.queries import data_imported_on, prefix
 
@@ -201,11 +202,18 @@ def campaign_map_points(campaign: Campaign) -> list[list[float | int | str]]:
     rows = (
         Target.objects.filter(campaign=campaign, commune__latitude__isnull=False)
         .order_by()
-        .values_list("commune__longitude", "commune__latitude", "status", "commune__code", "commune__name")
+        .values_list(
+            "commune__longitude",
+            "commune__latitude",
+            "status",
+            "commune__code",
+            "commune__name",
+            "commune__name_type",
+        )
     )
     return [
-        [round(lon, 4), round(lat, 4), STATUS_CODES[status], code, name]
-        for lon, lat, status, code, name in rows
+        [round(lon, 4), round(lat, 4), STATUS_CODES[status], code, full_name(name, name_type)]
+        for lon, lat, status, code, name, name_type in rows
     ]
 
 

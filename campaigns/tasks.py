@@ -3,9 +3,11 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
+from django_tasks.signals import task_finished
 
 from commitments.models import Commitment
 from commitments.queries import commitment_for_document
@@ -74,3 +76,29 @@ def apply_import(*, job_id):
 
     job = import_job_run(job_id)
     return job.status if job else None
+
+
+@receiver(task_finished)
+def apply_import_failed(sender, task_result, **kwargs):
+    """An import's task that failed (killed too many times, or raised) leaves no job
+    pending: the job's page says what happened."""
+    from django_tasks import TaskResultStatus
+
+    from core.tasks import TaskInterrupted
+
+    if task_result.status != TaskResultStatus.FAILED or task_result.task.func is not apply_import.func:
+        return
+    from .services.imports import import_job_interrupted
+
+    error = task_result.errors[-1].exception_class_path if task_result.errors else ""
+    interrupted = error == f"{TaskInterrupted.__module__}.{TaskInterrupted.__qualname__}"
+    import_job_interrupted(task_result.kwargs["job_id"], interrupted=interrupted)
+
+
+@task(priority=-10)
+def build_campaign_export(*, campaign_id, values, version=None):
+    """Build a campaign's export files (campaigns.export_files.build): after the emails
+    (a lower priority), never in a visitor's request."""
+    from .export_files import build
+
+    return build(campaign_id, values, version)

@@ -199,6 +199,10 @@ ACCOUNT_RATE_LIMITS = {
     # A message to a group's coordinators (actors.views.contact), a request to join one.
     "contact_organization": "5/h/user,20/h/ip",
     "join_organization": "10/h/user,30/h/ip",
+    # Anonymous downloads of a campaign's export, and the builds of filtered ones
+    # (campaigns/export_files.py; GET requests: counted by campaigns.export_files.allowed).
+    "campaign_export": "20/m/ip",
+    "campaign_export_build": "10/10m/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Hospitalité"

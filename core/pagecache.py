@@ -67,6 +67,7 @@ CSRF_HOLE = b"[pagecache:csrf]"
 
 Scopes = Iterable[str]
 _pages: dict[str, Callable[[dict], Scopes]] = {}
+_flush_listeners: list[Callable[[frozenset[str]], None]] = []
 _local = threading.local()
 
 
@@ -82,6 +83,13 @@ def register_page(url_name: str, scopes: Callable[[dict], Scopes] = lambda kwarg
     what they show, from the URL's keyword arguments only. "national" is always added."""
     _pages[url_name] = scopes
     _match.cache_clear()
+
+
+def on_flush(listener: Callable[[frozenset[str]], None]) -> None:
+    """Call `listener(scopes)` each time bumped scopes are written (once their transaction
+    committed): an upper app follows changes without signals of its own (campaigns' exports)."""
+    if listener not in _flush_listeners:
+        _flush_listeners.append(listener)
 
 
 def registered_pages() -> list[str]:
@@ -172,6 +180,11 @@ def flush() -> None:
     except Exception:
         # The write stands; the pages stay stale until the cache answers again.
         logger.exception("Page cache: could not bump %s", sorted(pending))
+    for listener in _flush_listeners:
+        try:
+            listener(frozenset(pending))
+        except Exception:
+            logger.exception("Page cache: a flush listener failed on %s", sorted(pending))
 
 
 def _current_versions(keys: list[str], found: dict) -> list[str] | None:

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from core.concurrency import ConcurrentEdit
 from core.uploads import EXTENSIONS, SNIFF_BYTES, UploadValidator, sniff
 
 from . import events, queries
@@ -56,14 +57,16 @@ class FollowupError(Exception):
     """A refused write; the message is shown as is."""
 
 
-class StateConflict(Exception):
-    """A voice's state changed since its writer read it; `states` are the current ones."""
+class StateConflict(ConcurrentEdit):
+    """A voice's state changed since its writer read it; `states` are the current ones
+    (core.concurrency's rule, with the follow-up's own version counter and page)."""
 
     def __init__(self, states: Sequence[ItemState]) -> None:
         self.states = list(states)
         latest = max(self.states, key=lambda state: state.updated_at or timezone.now())
         author = latest.last_update.created_by if latest.last_update else None
         super().__init__(
+            self.states,
             _(
                 "This item was updated for the %(voice)s by %(name)s on %(date)s, after you opened this "
                 "form. Your update is not saved: check the current state below, then send it again."
@@ -74,7 +77,7 @@ class StateConflict(Exception):
                 "date": formats.date_format(
                     timezone.localtime(latest.updated_at or timezone.now()), "DATETIME_FORMAT"
                 ),
-            }
+            },
         )
 
 

@@ -18,6 +18,8 @@ from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.concurrency import ConcurrentEdit
+
 from .export import framework_data
 from .models import Framework, FrameworkDraft
 from .services import framework_write
@@ -41,12 +43,14 @@ class DraftError(Exception):
     """An edit that cannot be made; the message is shown as is."""
 
 
-class DraftConflict(Exception):
-    """The draft changed since the editor read it."""
+class DraftConflict(ConcurrentEdit):
+    """The draft changed since the editor read it (core.concurrency's rule, with the draft's
+    own revision counter and the editor's page showing the current draft)."""
 
     def __init__(self, draft: FrameworkDraft) -> None:
         self.draft = draft
         super().__init__(
+            draft,
             _(
                 "This draft was changed by %(name)s on %(date)s (“%(change)s”) since you opened it. "
                 "Its current state is shown below; check it, then save again."
@@ -55,7 +59,7 @@ class DraftConflict(Exception):
                 "name": draft.updated_by.public_name if draft.updated_by else _("someone"),
                 "date": formats.date_format(timezone.localtime(draft.updated_at), "DATETIME_FORMAT"),
                 "change": draft.change,
-            }
+            },
         )
 
 

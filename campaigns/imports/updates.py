@@ -6,6 +6,7 @@ with their history; a recorded one whose date or reason the file corrects)."""
 from simple_history.utils import bulk_update_with_history
 
 from commitments.models import Commitment, CommitmentItem
+from core.concurrency import bump
 
 from ..models import Step
 from .bulk import _chunks
@@ -66,6 +67,8 @@ def _bulk_update(model, changes, fields, *, user, now):
             for name, value in zip(fields, changes[instance.pk], strict=True):
                 setattr(instance, name, value)
         bulk_update_with_history(instances, model, fields, default_user=user, default_date=now)
+        if hasattr(model, "version"):  # an edit form opened before the import is refused (a step's)
+            bump(model, chunk)
 
 
 def items_update(changed, *, user, now):

@@ -12,6 +12,7 @@ from simple_history.utils import bulk_update_with_history
 from commitments import domain
 from commitments.models import Commitment, CommitmentItem, MandateCommitment
 from core import pagecache
+from core.concurrency import bump
 
 from ..models import CandidateList, Target
 from . import updates
@@ -137,6 +138,8 @@ class _Writer:
                 default_user=self.user,
                 default_date=self.now,
             )
+            # A list's edit form opened before the import is refused, not silently applied over it.
+            bump(CandidateList, [candidate_list.pk for candidate_list in changed])
 
     def commitments(self, rows, row_lists):
         """The bulletins: new ones, and the items of existing ones that the file changes."""

@@ -13,6 +13,7 @@ from actors.models import Organization
 from actors.queries import group_covers
 from commitments import domain
 from commitments.models import Commitment, MandateCommitment
+from core.concurrency import claim
 from core.slugs import unique_slug
 
 from ..kinds import kind_of
@@ -119,7 +120,10 @@ def campaign_update(
     mandate_end: int,
     is_open: bool,
     letter_template: str,
+    version: int | None = None,
 ) -> Campaign:
+    """A campaign's edit, unless it changed since `version` (ConcurrentEdit)."""
+    claim(campaign, version)
     _check_campaign(
         frameworks=frameworks,
         organizers=organizers,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
+from core.concurrency import claim
 from core.templatetags.dates import long_date
 
 from ..models import LETTER_FIELDS
@@ -115,11 +116,20 @@ def letter_text(
 
 
 @transaction.atomic
+@transaction.atomic
 def letter_settings_save(
-    *, target: Target, letter_paragraph: str, contact_name: str, contact_email: str, contact_phone: str = ""
+    *,
+    target: Target,
+    letter_paragraph: str,
+    contact_name: str,
+    contact_email: str,
+    contact_phone: str = "",
+    version: int | None = None,
 ) -> Target:
     """The group's paragraph and contact for this commune's letters (and the Reply-To of the
-    emails to its lists); the history keeps what they were."""
+    emails to its lists), unless they changed since `version` (ConcurrentEdit); the history
+    keeps what they were."""
+    claim(target, version)
     values = {
         "letter_paragraph": letter_paragraph.strip(),
         "contact_name": " ".join(contact_name.split()),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from commitments import domain
 from commitments.models import MandateCommitment
+from core.concurrency import claim
 
 from ..models import CandidateList
 from .campaigns import target_refresh
@@ -76,8 +77,11 @@ def list_update(
     email: str = "",
     political_label: str = "",
     address: str = "",
+    version: int | None = None,
 ) -> CandidateList:
+    """A list's edit, unless it changed since `version` (ConcurrentEdit)."""
     name, head_name = _clean_list_fields(name, head_name)
+    claim(candidate_list, version)
     _check_list_name(candidate_list.target, name, exclude=candidate_list.pk)
     candidate_list.name, candidate_list.head_name = name, head_name
     candidate_list.email, candidate_list.political_label = email.strip(), political_label.strip()

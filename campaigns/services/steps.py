@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from core.concurrency import claim
+
 from ..models import Step
 from .campaigns import target_refresh
 from .common import CampaignsError
@@ -86,10 +88,12 @@ def step_update(
     notes: str = "",
     public_reason: str = "",
     candidate_list: CandidateList | None = None,
+    version: int | None = None,
 ) -> Step:
-    """A step corrected by its author (the history keeps what it said); a refusal changed
-    changes the public status."""
+    """A step corrected by its author (the history keeps what it said), unless it changed
+    since `version` (ConcurrentEdit); a refusal changed changes the public status."""
     target = step.target
+    claim(step, version)
     step.public_reason = _step_checked(
         target, kind=kind, date=date, public_reason=public_reason, candidate_list=candidate_list
     )

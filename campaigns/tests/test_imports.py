@@ -702,8 +702,12 @@ def test_an_import_never_rewrites_a_bulletin_signed_on_paper(campaign, target, f
         "A",
         "B",
     ]
-    # The same items: nothing to do.
-    same = csv_upload([line(liste=first.name, tete_de_liste=first.head_name, email="", engagements="A;B")])
+    # The same items signed another day: refused too, never ignored (test_import_corrections).
+    signed = {"liste": first.name, "tete_de_liste": first.head_name, "email": "", "engagements": "A;B"}
+    other_day = imports.import_check(csv_upload([line(**signed)]), campaign=campaign)
+    assert [column for column, _message in other_day.errors[0].errors] == ["date_signature"]
+    # The same items and date: nothing to do.
+    same = csv_upload([line(**signed, date_signature=timezone.localdate().strftime("%d/%m/%Y"))])
     assert imports.import_check(same, campaign=campaign).counts.get("unchanged") == 1
 
 

@@ -40,9 +40,9 @@ def errors_of(report):
 def exported(campaign, fmt="csv"):
     response = browser().get(campaign.get_absolute_url() + f"export.{fmt}")
     assert response.status_code == 200
-    if fmt == "xlsx":
-        return response.content
     content = b"".join(response.streaming_content)
+    if fmt == "xlsx":
+        return content
     assert content.startswith("\ufeff".encode())
     return content
 

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from actors.rules import coordinated_partner_ids
 from core.actions import perform
+from core.concurrency import perform_edit, track
 from core.permissions import require
 from territories.queries import clean_query
 
@@ -51,15 +52,17 @@ def campaign_edit(request, slug):
     campaign = campaign_or_404(slug)
     require(request, "campaigns.change_campaign", campaign)
     # Initial values from the campaign; its frameworks stay offered even when superseded.
-    form = CampaignForm(request.POST or None, instance=campaign)
+    form = track(CampaignForm(request.POST or None, instance=campaign), campaign)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["letter_template"] = data["letter_template"] or services.default_letter_text()
-        if perform(
+        if perform_edit(
             request,
+            form,
             lambda: services.campaign_update(campaign=campaign, **data),
+            current_values=lambda current: CampaignForm(instance=current).initial,
+            what=_("this campaign"),
             errors=services.CampaignsError,
-            form=form,
             success=_("Changes saved."),
         ):
             return redirect(campaign)

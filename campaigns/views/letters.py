@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.actions import perform
+from core.concurrency import perform_edit, track
 from core.permissions import site_url
 
 from .. import services
@@ -32,7 +33,7 @@ def _candidate_list(request, target):
 @login_required
 @require_GET
 def letter(request, slug, code, fmt="html"):
-    target = managed_target(request, slug, code)
+    target = managed_target(request, slug, code, hidden=True)
     candidate_list = _candidate_list(request, target)
     if candidate_list is None and target.campaign.kind_spec.has_lists and target.lists.exists():
         # A campaign with lists writes to a head of list, never to the town hall in their stead.
@@ -52,12 +53,22 @@ def letter(request, slug, code, fmt="html"):
 @require_POST
 def letter_settings(request, slug, code):
     target = managed_target(request, slug, code)
-    form = LetterSettingsForm(request.POST)
-    if form.is_valid():
-        services.letter_settings_save(target=target, **form.cleaned_data)
-        messages.success(request, _("The letter's paragraph and contact are saved."))
-    else:
+    form = track(LetterSettingsForm(request.POST, auto_id="letter_%s"), target)
+    if not form.is_valid():
         form_errors(request, form)
+    elif not perform_edit(
+        request,
+        form,
+        lambda: services.letter_settings_save(target=target, **form.cleaned_data),
+        current_values=lambda current: {
+            name: getattr(current, name) for name in LetterSettingsForm.base_fields
+        },
+        what=_("the letter's sender block"),
+        errors=services.CampaignsError,
+        success=_("The letter's paragraph and contact are saved."),
+    ):
+        # Refused, or someone else saved them meanwhile: this form again (with theirs beside it).
+        return render(request, "campaigns/letter_settings.html", {"target": target, "form": form})
     return back_to_target(target, "#lettre")
 
 

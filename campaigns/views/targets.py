@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from commitments.models import Commitment, CommitmentItem
 from core.actions import perform
+from core.concurrency import perform_edit, track
 from core.history import history_entries
 from core.permissions import require, site_url
 from frameworks.models import Item
@@ -43,29 +44,27 @@ def _list_of(target, list_id):
     return get_object_or_404(CandidateList, pk=list_id, target=target)
 
 
+def _list_values(candidate_list):
+    fields = ("name", "head_name", "email", "political_label", "address")
+    return {name: getattr(candidate_list, name) for name in fields}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def list_edit(request, slug, code, list_id):
     target = managed_target(request, slug, code)
     candidate_list = _list_of(target, list_id)
-    form = ListForm(
-        request.POST or None,
-        initial={
-            "name": candidate_list.name,
-            "head_name": candidate_list.head_name,
-            "email": candidate_list.email,
-            "political_label": candidate_list.political_label,
-            "address": candidate_list.address,
-        },
-    )
+    form = track(ListForm(request.POST or None, initial=_list_values(candidate_list)), candidate_list)
     if (
         request.method == "POST"
         and form.is_valid()
-        and perform(
+        and perform_edit(
             request,
+            form,
             lambda: services.list_update(candidate_list=candidate_list, **form.cleaned_data),
+            current_values=_list_values,
+            what=_("this list"),
             errors=services.CampaignsError,
-            form=form,
             success=_("Changes saved."),
         )
     ):
@@ -116,25 +115,28 @@ def step_edit(request, slug, code, step_id):
     step = get_object_or_404(Step.objects.select_related("created_by"), pk=step_id, target=target)
     step.target = target
     require(request, "campaigns.change_step", step)
-    fields = ("kind", "date", "notes", "public_reason", "candidate_list")
-    form = StepForm(
-        request.POST or None,
-        target=target,
-        initial={name: getattr(step, name) for name in fields},
-    )
+    form = track(StepForm(request.POST or None, target=target, initial=_step_values(step)), step)
     if (
         request.method == "POST"
         and form.is_valid()
-        and perform(
+        and perform_edit(
             request,
+            form,
             lambda: services.step_update(step=step, **form.cleaned_data),
+            current_values=_step_values,
+            what=_("this step of the log"),
             errors=services.CampaignsError,
-            form=form,
             success=_("The step is corrected."),
         )
     ):
         return back_to_target(target, "#journal")
     return render(request, "campaigns/step_form.html", {"target": target, "step": step, "form": form})
+
+
+def _step_values(step):
+    return {
+        name: getattr(step, name) for name in ("kind", "date", "notes", "public_reason", "candidate_list")
+    }
 
 
 @login_required
@@ -213,7 +215,7 @@ def mark_elected(request, slug, code):
 @login_required
 @require_GET
 def target_history(request, slug, code):
-    target = managed_target(request, slug, code)
+    target = managed_target(request, slug, code, hidden=True)
     list_ids = list(CandidateList.history.filter(target_id=target.pk).values_list("id", flat=True).distinct())
     commitment_ids = list(
         Commitment.history.filter(target_id=target.pk).values_list("id", flat=True).distinct()

@@ -10,6 +10,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import track
+
 from ..forms import ElectedForm, FrameworkChoiceForm, ListForm, StepForm, WithdrawForm
 from ..letter_forms import KitForm, LetterSettingsForm
 from ..models import SignatureInvitation, Step
@@ -180,7 +182,7 @@ def working_context(target, public, user):
         # One page, several forms: distinct HTML ids (the field names stay as they are).
         "list_form": ListForm(auto_id="list_%s"),
         "step_form": StepForm(target=target, auto_id="step_%s"),
-        "letter_form": LetterSettingsForm.of(target, user=user, auto_id="letter_%s"),
+        "letter_form": track(LetterSettingsForm.of(target, user=user, auto_id="letter_%s"), target),
         "elected_form": ElectedForm(
             target=target,
             initial={"candidate_list": next((item for item in lists if item.is_elected), None)},

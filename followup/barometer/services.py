@@ -17,6 +17,8 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from core.concurrency import claim
+
 from ..models import COMMENT_MAX, Barometer, Rating, Score
 from ..services import FollowupError, _speaker
 from . import queries
@@ -110,11 +112,18 @@ def barometer_create(
 
 
 def barometer_change(
-    *, barometer: Barometer, opens_on: date | None, closes_on: date | None, user: User
+    *,
+    barometer: Barometer,
+    opens_on: date | None,
+    closes_on: date | None,
+    user: User,
+    version: int | None = None,
 ) -> Barometer:
-    """Change a barometer's period (its framework and year stay)."""
+    """Change a barometer's period (its framework and year stay), unless it changed since
+    `version` (ConcurrentEdit)."""
     _check_period(barometer.year, opens_on, closes_on)
     with transaction.atomic():
+        claim(barometer, version)
         barometer.opens_on, barometer.closes_on = opens_on, closes_on
         barometer._history_user = user
         barometer.save(update_fields=["opens_on", "closes_on"])

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.actions import perform
+from core.concurrency import perform_edit, track
 from core.permissions import require
 
 from .. import queries as followup_queries
@@ -89,25 +90,27 @@ def barometer_create(request, slug):
     )
 
 
+def _period(barometer):
+    return {"opens_on": barometer.opens_on, "closes_on": barometer.closes_on}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def barometer_edit(request, slug, year):
     barometer = _barometer(slug, year)
     require(request, "followup.change_barometer", barometer)
-    form = BarometerForm(
-        request.POST or None,
-        fixed_year=True,
-        initial={"opens_on": barometer.opens_on, "closes_on": barometer.closes_on},
-    )
+    form = track(BarometerForm(request.POST or None, fixed_year=True, initial=_period(barometer)), barometer)
     if (
         request.method == "POST"
         and form.is_valid()
         and (
-            outcome := perform(
+            outcome := perform_edit(
                 request,
+                form,
                 lambda: services.barometer_change(barometer=barometer, user=request.user, **form.arguments()),
+                current_values=_period,
+                what=_("this barometer's period"),
                 errors=FollowupError,
-                form=form,
                 success=_("The barometer's period is changed."),
             )
         )

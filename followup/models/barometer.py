@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Organization
+from core.concurrency import version_field
 from core.history import tracked_history
 from frameworks.models import Framework, Item
 from territories.models import Commune
@@ -57,7 +58,8 @@ class Barometer(models.Model):
         verbose_name=_("opened by"),
     )
     created_at = models.DateTimeField(_("created on"), default=timezone.now)
-    history = tracked_history()
+    version = version_field()  # of its period (the edit form)
+    history = tracked_history(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("barometer")

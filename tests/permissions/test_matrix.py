@@ -461,7 +461,10 @@ ROWS = [
         "POST",
         url=lambda w: org_url(w.group.slug, "membres/"),
         data=lambda w: {"email": "invitee@example.org", "role": Membership.Role.MEMBER},
-        expect=matrix(DENY, anonymous=LOGIN, coordinator=ALLOW, staff=ALLOW),
+        # Who may not see the members page gets a 404 there; who sees it, a 403 (issue 13).
+        expect=matrix(
+            deny(404), anonymous=LOGIN, member=DENY, partner_coordinator=DENY, coordinator=ALLOW, staff=ALLOW
+        ),
         effect=lambda c: Invitation.objects.filter(
             organization=c.world.group, email="invitee@example.org", cancelled_at__isnull=True
         ).exists(),
@@ -692,6 +695,7 @@ ROWS = [
     Row(
         "members_page",
         "GET",
+        deny_status=404,  # what the viewer may not see answers as a missing page (issue 13)
         url=lambda w: org_url(w.group.slug, "membres/"),
         expect=matrix(
             DENY, anonymous=LOGIN, member=ALLOW, coordinator=ALLOW, partner_coordinator=ALLOW, staff=ALLOW
@@ -701,6 +705,7 @@ ROWS = [
     Row(
         "history_page",
         "GET",
+        deny_status=404,  # what the viewer may not see answers as a missing page (issue 13)
         url=lambda w: org_url(w.group.slug, "historique/"),
         expect=matrix(DENY, anonymous=LOGIN, coordinator=ALLOW, partner_coordinator=ALLOW, staff=ALLOW),
         effect=listed(lambda w: w.group.name),
@@ -1144,6 +1149,7 @@ ROWS = [
     Row(
         "letter_page",
         "GET",
+        deny_status=404,  # what the viewer may not see answers as a missing page (issue 13)
         url=lambda w: target_url(w, "lettre/"),
         expect=managers(),
         effect=listed(lambda w: w.campaign.title),
@@ -1151,6 +1157,7 @@ ROWS = [
     Row(
         "letter_pdf",
         "GET",
+        deny_status=404,  # what the viewer may not see answers as a missing page (issue 13)
         url=lambda w: target_url(w, "lettre.pdf"),
         expect=managers(),
         effect=is_pdf,
@@ -1182,6 +1189,7 @@ ROWS = [
     Row(
         "target_history_page",
         "GET",
+        deny_status=404,  # what the viewer may not see answers as a missing page (issue 13)
         url=lambda w: target_url(w, "historique/"),
         expect=managers(),
         effect=listed(lambda w: w.signed_list.name),
@@ -1217,6 +1225,7 @@ ROWS = [
     Row(
         "import_job_page",
         "GET",
+        deny_status=404,  # what the viewer may not see answers as a missing page (issue 13)
         url=lambda w: campaign_url(w, f"import/{w.extra['job'].pk}/"),
         setup=add_checked_import,
         expect=organisers(),
