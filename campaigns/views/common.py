@@ -1,13 +1,16 @@
 """What the views of campaigns share: a campaign or a commune in it from the URL (404 when
 missing), the permission check of its managers, the way back to its page."""
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
+from core.actions import perform
 from core.permissions import require, require_visible
 
-from .. import queries
+from .. import queries, services
 
 
 def campaign_or_404(slug):
@@ -44,3 +47,15 @@ def form_errors(request, form):
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
             messages.error(request, f"{label} : {error}" if label else error)
+
+
+def send_signature_links(request, form, send, success):
+    """A signature link sent by email (one invitation, or a list's letter kit): the form
+    checked, then the sender's rate limit, then `send(cleaned_data)` through
+    core.actions.perform, whose refusals and `success` message the user sees."""
+    if not form.is_valid():
+        form_errors(request, form)
+    elif ratelimit.consume(request, action="signature_invitation", user=request.user) is False:
+        messages.error(request, _("Too many invitations sent: try again later."))
+    else:
+        perform(request, lambda: send(form.cleaned_data), errors=services.CampaignsError, success=success)

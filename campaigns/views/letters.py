@@ -2,22 +2,19 @@
 every framework of the campaign, with the bulletins to sign, as a page or a PDF; the group's
 paragraph and contact; the kit emailed to a head of list with its signature links."""
 
-from allauth.core import ratelimit
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core.actions import perform
 from core.concurrency import perform_edit, track
 from core.permissions import site_url
 
 from .. import services
 from ..letter_forms import KitForm, LetterSettingsForm
 from ..models import CandidateList
-from .common import back_to_target, form_errors, managed_target
+from .common import back_to_target, form_errors, managed_target, send_signature_links
 
 
 def _candidate_list(request, target):
@@ -76,25 +73,19 @@ def letter_settings(request, slug, code):
 @require_POST
 def kit_send(request, slug, code):
     target = managed_target(request, slug, code)
-    form = KitForm(request.POST, target=target)
-    if not form.is_valid():
-        form_errors(request, form)
-    elif ratelimit.consume(request, action="signature_invitation", user=request.user) is False:
-        messages.error(request, _("Too many invitations sent: try again later."))
-    else:
-        perform(
-            request,
-            lambda: services.kit_send(
-                target=target,
-                candidate_list=form.cleaned_data.get("candidate_list"),
-                email=form.cleaned_data["email"],
-                sent_by=request.user,
-                site_url=site_url(request),
-            ),
-            errors=services.CampaignsError,
-            success=lambda invitations: (
-                _("The letter is sent to %(email)s, with the bulletins and their signature links.")
-                % {"email": invitations[0].email}
-            ),
-        )
+    send_signature_links(
+        request,
+        KitForm(request.POST, target=target),
+        lambda data: services.kit_send(
+            target=target,
+            candidate_list=data.get("candidate_list"),
+            email=data["email"],
+            sent_by=request.user,
+            site_url=site_url(request),
+        ),
+        success=lambda invitations: (
+            _("The letter is sent to %(email)s, with the bulletins and their signature links.")
+            % {"email": invitations[0].email}
+        ),
+    )
     return back_to_target(target, "#lettre")

@@ -1,7 +1,6 @@
 """Managing a commune in a campaign: its lists, its log (steps, corrected by their author),
 the signature invitations, the election result and the history (the letter kit: letters.py)."""
 
-from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -20,7 +19,7 @@ from frameworks.models import Item
 from .. import services
 from ..forms import ElectedForm, InvitationForm, ListForm, StepForm
 from ..models import CandidateList, SignatureInvitation, Step
-from .common import back_to_target, form_errors, managed_target
+from .common import back_to_target, form_errors, managed_target, send_signature_links
 
 
 @login_required
@@ -153,25 +152,19 @@ def step_delete(request, slug, code, step_id):
 @require_POST
 def invitation_send(request, slug, code):
     target = managed_target(request, slug, code)
-    form = InvitationForm(request.POST, target=target)
-    if not form.is_valid():
-        form_errors(request, form)
-    elif ratelimit.consume(request, action="signature_invitation", user=request.user) is False:
-        messages.error(request, _("Too many invitations sent: try again later."))
-    else:
-        perform(
-            request,
-            lambda: services.invitation_send(
-                target=target,
-                framework=form.cleaned_data["framework"],
-                candidate_list=form.cleaned_data.get("candidate_list"),
-                email=form.cleaned_data["email"],
-                sent_by=request.user,
-                site_url=site_url(request),
-            ),
-            errors=services.CampaignsError,
-            success=_("The signature invitation is sent."),
-        )
+    send_signature_links(
+        request,
+        InvitationForm(request.POST, target=target),
+        lambda data: services.invitation_send(
+            target=target,
+            framework=data["framework"],
+            candidate_list=data.get("candidate_list"),
+            email=data["email"],
+            sent_by=request.user,
+            site_url=site_url(request),
+        ),
+        success=_("The signature invitation is sent."),
+    )
     return back_to_target(target, "#invitations")
 
 
