@@ -96,6 +96,9 @@ def run_wrk(url, threads, connections, seconds):
     return result
 
 
+CACHE_BACKEND = "django.core.cache.backends.db.DatabaseCache"  # shared by the workers, as in production
+
+
 def prepare_data(url, tmp, communes):
     """A copy of a SQLite database (or the given database), with the frameworks, a campaign
     and the cache table."""
@@ -108,6 +111,7 @@ def prepare_data(url, tmp, communes):
         target.close()
         url = sqlite_url(copy)
     env = production_env(url, Path(tmp) / "static")
+    env.update(CACHE_BACKEND=CACHE_BACKEND)  # createcachetable makes only the configured cache's table
     manage("migrate", "--no-input", "-v0", env=env)
     manage("createcachetable", env=env)
     command = [PYTHON, str(ROOT / "scripts" / "make_campaign_data.py"), "--communes", str(communes)]
@@ -117,7 +121,8 @@ def prepare_data(url, tmp, communes):
 
 def first_item_path(env):
     code = "from frameworks.models import Item; print(Item.objects.filter(framework__slug='pacte-pour-la-transition', framework__is_current=True).order_by('position').first().get_absolute_url())"
-    return manage("shell", "-c", code, env=env).stdout.strip()
+    output = manage("shell", "--no-imports", "-c", code, env=env).stdout
+    return next(line for line in reversed(output.splitlines()) if line.startswith("/"))
 
 
 def load(server, targets, args):
@@ -155,7 +160,7 @@ def main():
         env = production_env(url, static_root)
         env.update(
             PAGE_CACHE="0" if args.no_page_cache else "1",
-            CACHE_BACKEND="django.core.cache.backends.db.DatabaseCache",
+            CACHE_BACKEND=CACHE_BACKEND,
         )
         log("collectstatic…")
         collect_static(env)
