@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "commitments",
     "campaigns",
     "followup",
+    "coconstruction",
     "pages",
 ]
 

@@ -21,6 +21,7 @@ urlpatterns = [
     # Before core's /fichiers/: followup serves its evidence files (/fichiers/preuves/…) itself,
     # once it has checked that their update is visible.
     path("", include("followup.urls")),
+    path("", include("coconstruction.urls")),
     re_path(r"^fichiers/(?P<path>[A-Za-z0-9_\-/]+\.(?:png|jpg|jpeg|webp|pdf))$", serve, name="uploaded_file"),
     path("", include("pages.urls")),
     path("", include("territories.urls")),

@@ -91,7 +91,7 @@ def random_name(folder, filename):
 # Folders whose files are served only by their app's view, after its permission check
 # (signed bulletins, spreadsheets, follow-up evidence, proofs of declared commitments):
 # never by `serve`, even if a URL pattern of theirs went missing.
-PRIVATE_FOLDERS = ("bulletins/", "imports/", "preuves/", "declarations/")
+PRIVATE_FOLDERS = ("bulletins/", "imports/", "preuves/", "declarations/", "chantiers/")
 
 
 @require_GET

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core import panels
 from core.actions import perform
 from core.permissions import require
 from core.uploads import file_response
@@ -79,6 +80,7 @@ def commune_board(request, code):
             "can_post": request.user.has_perm("followup.post_update", commune),
             "drafts": queries.joint_drafts(commune, request.user),
             "stale_months": board.STALE_MONTHS,
+            "panels": panels.collect("followup_board", commune, request),
             **_barometer_context(request, commune, data["rows"]),
         },
     )
@@ -107,6 +109,9 @@ def item_timeline(request, code, item_id):
             "page": queries.item_timeline(commune, item, request.user, page=request.GET.get("page")),
             "history": queries.state_history(commune, item),
             "can_post": request.user.has_perm("followup.post_update", commune),
+            # What the apps above add to an item's follow-up (co-construction's decisions
+            # and discussions): core.panels' "followup_item" slot, given (commune, item).
+            "panels": panels.collect("followup_item", (commune, item), request),
         },
     )
 

@@ -44,6 +44,7 @@ def test_every_app_with_user_data_is_registered_in_installed_apps_order():
         "commitments",
         "campaigns",
         "followup",
+        "coconstruction",
     ]
 
 

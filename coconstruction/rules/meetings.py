@@ -1,0 +1,1 @@
+"""Rules for meetings (see rules/committees.py for who takes part in a committee)."""

@@ -1,0 +1,3 @@
+"""Pages of committees."""
+
+urlpatterns = []
