@@ -2016,6 +2016,21 @@ ROWS += [
     ),
 ]
 
+# Co-construction: committees (coconstruction/views/committees.py).
+ROWS += []
+
+# Co-construction: meetings (coconstruction/views/meetings.py).
+ROWS += []
+
+# Co-construction: calendars (coconstruction/views/calendars.py).
+ROWS += []
+
+# Co-construction: workgroups (coconstruction/views/workgroups.py).
+ROWS += []
+
+# Co-construction: discussions (coconstruction/views/discussions.py).
+ROWS += []
+
 
 def _cells():
     for row in ROWS:
