@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.actions import perform
-from core.permissions import require
+from core.permissions import require, require_visible
 
 from . import drafts, queries
 from .drafts import DraftConflict, DraftError
@@ -29,7 +29,8 @@ def _draft(request, slug):
     draft = draft.first()
     if draft is None:
         raise Http404
-    require(request, "frameworks.edit_framework", draft)
+    # An unpublished draft is seen by its editors only: a 404 for anyone else.
+    require_visible(request, "frameworks.edit_framework", draft)
     return draft
 
 

@@ -128,7 +128,7 @@ def commitment_withdraw(request, slug, code, commitment_id):
 @login_required
 @require_GET
 def commitment_pdf(request, slug, code, commitment_id):
-    target = managed_target(request, slug, code)
+    target = managed_target(request, slug, code, hidden=True)
     get_object_or_404(Commitment, pk=commitment_id, target=target)
     commitment = commitment_for_document(commitment_id)
     pdf = render_pdf(
@@ -144,8 +144,9 @@ def commitment_pdf(request, slug, code, commitment_id):
 @login_required
 @require_GET
 def commitment_scan(request, slug, code, commitment_id):
-    """The scan of a signed paper bulletin: for the group and the coordinators only."""
-    target = managed_target(request, slug, code)
+    """The scan of a signed paper bulletin: for the group and the coordinators only (a
+    404 for anyone else, as for a missing one)."""
+    target = managed_target(request, slug, code, hidden=True)
     commitment = get_object_or_404(Commitment, pk=commitment_id, target=target)
     if not commitment.scan:
         raise Http404

@@ -1168,6 +1168,7 @@ ROWS = [
         url=lambda w: target_url(w, f"bulletins/{w.commitment.pk}.pdf"),
         expect=managers(),
         effect=is_pdf,
+        deny_status=404,
     ),
     Row(
         "commitment_scan",
@@ -1177,6 +1178,7 @@ ROWS = [
         # The scan of a signed paper bulletin: for the group and the coordinators only.
         expect=managers(),
         effect=lambda c: c.response.streaming and b"".join(c.response.streaming_content) == SCAN_BYTES,
+        deny_status=404,
     ),
     Row(
         "commitment_scan_through_public_files",
@@ -1267,6 +1269,7 @@ ROWS = [
         expect=draft_savers(),
         effect=lambda c: draft_now(c.world).data["title"] == "Charte modifiée par la matrice",
         success_url=lambda w: charter_url("brouillon/"),
+        deny_status=404,
     ),
     Row(
         "add_framework_draft_section",
@@ -1277,6 +1280,7 @@ ROWS = [
         expect=draft_savers(),
         effect=lambda c: "N" in draft_codes(c.world, "sections"),
         success_url=lambda w: charter_url("brouillon/#sections"),
+        deny_status=404,
     ),
     Row(
         "edit_framework_draft_section",
@@ -1287,6 +1291,7 @@ ROWS = [
         expect=draft_savers(),
         effect=lambda c: draft_now(c.world).data["sections"][0]["title"] == "Bulletin modifié par la matrice",
         success_url=lambda w: charter_url("brouillon/#sections"),
+        deny_status=404,
     ),
     Row(
         "remove_framework_draft_section",
@@ -1297,6 +1302,7 @@ ROWS = [
         expect=draft_savers(),
         effect=lambda c: "V" not in draft_codes(c.world, "sections"),
         success_url=lambda w: charter_url("brouillon/#sections"),
+        deny_status=404,
     ),
     Row(
         "add_framework_draft_item",
@@ -1307,6 +1313,7 @@ ROWS = [
         expect=draft_savers(),
         effect=lambda c: "9" in draft_codes(c.world),
         success_url=lambda w: charter_url("brouillon/#items"),
+        deny_status=404,
     ),
     Row(
         "edit_framework_draft_item",
@@ -1319,6 +1326,7 @@ ROWS = [
             draft_now(c.world).data["items"][0]["title"] == "Engagement 1 modifié par la matrice"
         ),
         success_url=lambda w: charter_url("brouillon/#items"),
+        deny_status=404,
     ),
     Row(
         "remove_framework_draft_item",
@@ -1329,6 +1337,7 @@ ROWS = [
         expect=draft_savers(),
         effect=lambda c: "1" not in draft_codes(c.world),
         success_url=lambda w: charter_url("brouillon/#items"),
+        deny_status=404,
     ),
     Row(
         "move_framework_draft_item",
@@ -1339,6 +1348,7 @@ ROWS = [
         expect=draft_savers(),
         effect=lambda c: draft_codes(c.world)[:2] == ["2", "1"],
         success_url=lambda w: charter_url("brouillon/#items"),
+        deny_status=404,
     ),
     Row(
         "publish_framework_draft",
@@ -1349,6 +1359,7 @@ ROWS = [
         expect=draft_savers(),
         effect=lambda c: draft_now(c.world).published_at is not None,
         success_url=lambda w: charter_url(),
+        deny_status=404,
     ),
     Row(
         "discard_framework_draft",
@@ -1358,6 +1369,7 @@ ROWS = [
         expect=editors(),
         effect=lambda c: draft_now(c.world) is None,
         success_url=lambda w: charter_url(),
+        deny_status=404,
     ),
     Row(
         "create_local_version",
@@ -1385,6 +1397,7 @@ ROWS = [
         ),
         effect=lambda c: first_item(c.world).code not in draft_codes(c.world),
         success_url=lambda w: f"/referentiels/{LOCAL_PACTE}/brouillon/#items",
+        deny_status=404,
     ),
     # The framework editor: pages restricted to some roles.
     Row(
@@ -1394,6 +1407,7 @@ ROWS = [
         url=lambda w: charter_url("brouillon/"),
         expect=editors(),
         effect=listed(lambda w: f'action="{charter_url("brouillon/publier/")}"'),
+        deny_status=404,
     ),
     Row(
         "framework_draft_page_without_draft",
@@ -1409,6 +1423,7 @@ ROWS = [
         url=lambda w: charter_url("brouillon/apercu/"),
         expect=editors(),
         effect=listed(lambda w: f'href="{charter_url("brouillon/")}"'),
+        deny_status=404,
     ),
     Row(
         "framework_draft_history",
@@ -1427,6 +1442,7 @@ ROWS = [
         effect=lambda c: (
             c.response.status_code == 200 and c.response.content.startswith(f"slug: {EGM_CHARTER}\n".encode())
         ),
+        deny_status=404,
     ),
     Row(
         "framework_draft_item_form",
@@ -1437,6 +1453,7 @@ ROWS = [
         login_url=lambda w: redirect_to_login(charter_url("brouillon/engagements/ajouter/?code=9")).url,
         expect=editors(),
         effect=listed(lambda w: 'name="code" value="9"'),
+        deny_status=404,
     ),
     Row(
         "local_version_draft_page",
@@ -1445,6 +1462,7 @@ ROWS = [
         url=lambda w: f"/referentiels/{LOCAL_PACTE}/brouillon/",
         expect=matrix(DENY, anonymous=LOGIN, coordinator=ALLOW, staff=ALLOW),
         effect=listed(lambda w: f'action="/referentiels/{LOCAL_PACTE}/brouillon/publier/"'),
+        deny_status=404,
     ),
     Row(
         "create_local_version_page",
