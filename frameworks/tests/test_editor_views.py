@@ -506,7 +506,9 @@ def test_a_local_group_creates_and_publishes_a_local_version(group, group_coordi
 
 def test_the_publishers_coordinator_may_not_edit_a_local_version(group, group_coordinator, client):
     drafts.draft_open_local(national=current(), group=group, user=group_coordinator)
-    assert client.get(f"/referentiels/{LOCAL}/brouillon/").status_code == 403
+    assert (
+        client.get(f"/referentiels/{LOCAL}/brouillon/").status_code == 404
+    )  # an unpublished draft is not shown to others
     assert browser(group_coordinator).get(f"/referentiels/{LOCAL}/brouillon/").status_code == 200
 
 
