@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..forms import GROUP_PREFIX, SpeakingFor
 from ..models import COMMENT_MAX, Score
+from .queries import ratings_stamp
 from .services import Answer
 
 
@@ -49,8 +50,10 @@ class RatingsForm(SpeakingFor):
             if rating is not None:
                 initial.setdefault(f"score_{item.pk}", str(rating.score))
                 initial.setdefault(f"comment_{item.pk}", rating.comment)
+        initial.setdefault("stamp", ratings_stamp(ratings.values()))
         super().__init__(*args, voices=[voice], groups=groups, initial=initial, **kwargs)
         self.items = list(items)
+        self.fields["stamp"] = forms.CharField(required=False, widget=forms.HiddenInput)
         if voice != "civil_society" or len(groups) < 2:
             del self.fields["speaking_for"]
         else:
@@ -80,6 +83,15 @@ class RatingsForm(SpeakingFor):
         if "speaking_for" not in self.fields:
             return None
         return self.speaker()[1]
+
+    def seen(self):
+        """The stamp of the ratings the form showed (None: a form without it is not checked)."""
+        return self.cleaned_data.get("stamp") or None
+
+    def take_stamp(self, stamp):
+        """After a conflict: sending the form again saves over the ratings it now shows."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("stamp")] = stamp
 
     def answers(self):
         return {

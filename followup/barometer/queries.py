@@ -4,6 +4,8 @@ evolution year after year)."""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -73,12 +75,23 @@ def barometer_items(barometer: Barometer, commune: Commune) -> list[Item]:
     return [item for item, _committed_at in items if item.framework_id in family]
 
 
+STAMP_CHARS = 16
+
+
 def voice_ratings(barometer: Barometer, commune: Commune, voice: str) -> dict[int, Rating]:
     """A voice's ratings of the commune's items in this barometer, by item id."""
     ratings = Rating.objects.filter(barometer=barometer, commune=commune, voice=voice).select_related(
         "author"
     )
     return {rating.item_id: rating for rating in ratings}
+
+
+def ratings_stamp(ratings: Iterable[Rating]) -> str:
+    """What a voice's ratings are now, in a few characters: the rating form carries the stamp
+    of the ratings it showed, and the service refuses to save over ratings that changed since
+    (optimistic concurrency without a version column: the stamp is made of their values)."""
+    rows = sorted((rating.item_id, rating.score, rating.comment) for rating in ratings)
+    return hashlib.sha256(repr(rows).encode()).hexdigest()[:STAMP_CHARS]
 
 
 # The board ----------------------------------------------------------------------------------

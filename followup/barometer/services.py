@@ -44,6 +44,29 @@ class BarometerError(FollowupError):
         super().__init__(message or " ".join(text for texts in self.field_errors.values() for text in texts))
 
 
+class RatingsConflict(BarometerError):
+    """Someone of the same side saved the ratings since the form was shown: the message says
+    what they are now; `stamp` is their stamp (the form takes it, so that sending it again
+    replaces them knowingly)."""
+
+    def __init__(self, ratings: list[Rating], items: list) -> None:
+        codes = {item.pk: item.code for item in items}
+        now = "; ".join(
+            f"{codes[rating.item_id]} : {rating.get_score_display()}"
+            for rating in sorted(ratings, key=lambda rating: codes.get(rating.item_id, ""))
+            if rating.item_id in codes
+        )
+        super().__init__(
+            _(
+                "Someone of your side saved these ratings while you were answering. Their ratings now: "
+                "%(ratings)s. What you chose is kept in the form: check it, then send it again to "
+                "replace theirs."
+            )
+            % {"ratings": now or "—"}
+        )
+        self.stamp = queries.ratings_stamp(ratings)
+
+
 @dataclass(frozen=True)
 class Answer:
     """A voice's answer for one item: a level of the scale (None: not rated) and a comment."""
@@ -183,10 +206,15 @@ def ratings_save(
     answers: Mapping[int, Answer],
     organization: Organization | None = None,
     today: date | None = None,
+    seen: str | None = None,
 ) -> list[Rating]:
     """Save a voice's ratings of the commune's items (by item id), all or nothing, while the
     barometer is open: a rating given earlier by the same voice changes (its history keeps
-    the former one). Returns the ratings created or changed."""
+    the former one). Returns the ratings created or changed.
+
+    `seen` is the stamp (queries.ratings_stamp) of the voice's ratings the form showed: when
+    someone of the same side saved others since, nothing is written and RatingsConflict
+    says which items changed (None: no check, as for a script)."""
     _check_open(barometer, today or timezone.localdate())
     organization = _speaker(user, commune, voice, organization)
     items = queries.barometer_items(barometer, commune)
@@ -197,12 +225,12 @@ def ratings_save(
     saved = []
     try:
         with transaction.atomic():
-            existing = {
-                rating.item_id: rating
-                for rating in Rating.objects.select_for_update().filter(
-                    barometer=barometer, commune=commune, voice=voice, item_id__in=list(given)
-                )
-            }
+            everything = list(
+                Rating.objects.select_for_update().filter(barometer=barometer, commune=commune, voice=voice)
+            )
+            if seen is not None and queries.ratings_stamp(everything) != seen:
+                raise RatingsConflict(everything, items)
+            existing = {rating.item_id: rating for rating in everything if rating.item_id in given}
             for item_id, answer in given.items():
                 rating = existing.get(item_id) or Rating(
                     barometer=barometer, commune=commune, item_id=item_id, voice=voice

@@ -146,10 +146,8 @@ def ratings_edit(request, code, slug, year, voice_slug):
         voice=voice,
         groups=groups,
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and perform(
+    if request.method == "POST" and form.is_valid():
+        outcome = perform(
             request,
             lambda: services.ratings_save(
                 barometer=barometer,
@@ -158,13 +156,16 @@ def ratings_edit(request, code, slug, year, voice_slug):
                 voice=voice,
                 answers=form.answers(),
                 organization=form.organization(),
+                seen=form.seen(),
             ),
             errors=FollowupError,
             form=form,
             success=_("Your ratings are saved. You may change them until the barometer closes."),
         )
-    ):
-        return redirect(reverse("followup:board", args=[commune.code]) + "#barometre")
+        if outcome:
+            return redirect(reverse("followup:board", args=[commune.code]) + "#barometre")
+        if isinstance(outcome.error, services.RatingsConflict):
+            form.take_stamp(outcome.error.stamp)
     return render(
         request,
         "followup/barometer/ratings_form.html",
