@@ -1,4 +1,10 @@
-"""Background tasks of campaigns: the confirmation of a signed bulletin, with its PDF."""
+"""Background tasks of campaigns: the confirmation of a signed bulletin, with its PDF; the
+letter kit; the spreadsheet imports.
+
+The two emails with a PDF are sent here, not by core.tasks.send_email (a PDF is no task
+argument): when the mail server cannot take them now, the whole task is queued again later
+with the same backoff (core.tasks.retry_later), which makes new links — the ones of the
+failed attempt were never sent — and tells the group's coordinators only once it is sent."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,6 +18,7 @@ from django_tasks.signals import task_finished
 from commitments.models import Commitment
 from commitments.queries import commitment_for_document
 from core.emails import email_send, render_text
+from core.tasks import retry_later
 from core.tokens import new_token
 
 from .pdf import render_pdf
@@ -27,7 +34,7 @@ def _reply_to(commitment):
 
 
 @task()
-def send_signature_confirmation(*, commitment_id, email, manager_ids, site_url):
+def send_signature_confirmation(*, commitment_id, email, manager_ids, site_url, attempt=1):
     """Email the signatory their bulletin as a PDF with a link to withdraw it, and tell
     the group's coordinators. The withdrawal token is made here, so that the task's
     stored arguments never hold it; only its hash is kept."""
@@ -51,7 +58,13 @@ def send_signature_confirmation(*, commitment_id, email, manager_ids, site_url):
         reply_to=_reply_to(commitment),
     )
     message.attach(f"bulletin-{commitment.target.commune.code}-{commitment.pk}.pdf", pdf, "application/pdf")
-    sent = message.send()
+    try:
+        sent = message.send()
+    except Exception as error:
+        arguments = {"commitment_id": commitment_id, "email": email, "manager_ids": manager_ids}
+        if retry_later(send_signature_confirmation, error, attempt=attempt, site_url=site_url, **arguments):
+            return 0
+        raise
     for user in get_user_model().objects.filter(pk__in=manager_ids, is_active=True):
         email_send(
             template="campaigns/emails/signature_notification",
@@ -62,11 +75,17 @@ def send_signature_confirmation(*, commitment_id, email, manager_ids, site_url):
 
 
 @task()
-def send_letter_kit(*, invitation_ids, reply_to, site_url):
+def send_letter_kit(*, invitation_ids, reply_to, site_url, attempt=1):
     """Email the letter kit with its signature links (campaigns.services.kit_deliver)."""
     from .services.invitations import kit_deliver
 
-    return kit_deliver(invitation_ids=invitation_ids, reply_to=reply_to, site_url=site_url)
+    arguments = {"invitation_ids": invitation_ids, "reply_to": reply_to, "site_url": site_url}
+    try:
+        return kit_deliver(**arguments)
+    except Exception as error:
+        if retry_later(send_letter_kit, error, attempt=attempt, **arguments):
+            return 0
+        raise
 
 
 @task()
