@@ -131,7 +131,8 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept as for PostgreSQL (DATABASE_CONN_MAX_AGE): opening one and setting
+    # its pragmas cost more than a whole cached page (bench/throughput.py).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",
@@ -162,6 +163,8 @@ if CACHES["default"]["BACKEND"].rsplit(".", 2)[-2] in {"db", "locmem", "filebase
 PAGE_CACHE = env_bool("PAGE_CACHE", not CACHES["default"]["BACKEND"].endswith("LocMemCache"))
 # How long a page stays stored at most; a change to what it shows replaces it at once anyway.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "86400"))
+# Pages each worker process keeps in memory, served while their scopes' versions are current.
+PAGE_CACHE_LOCAL_ENTRIES = int(os.environ.get("PAGE_CACHE_LOCAL_ENTRIES", "256"))
 
 # Accounts: django-allauth, login by email, verified emails, TOTP MFA.
 AUTH_USER_MODEL = "accounts.User"
@@ -200,6 +203,8 @@ ACCOUNT_RATE_LIMITS = {
     # A message to a group's coordinators (actors.views.contact), a request to join one.
     "contact_organization": "5/h/user,20/h/ip",
     "join_organization": "10/h/user,30/h/ip",
+    # Comments and new discussions of co-construction (coconstruction.views.discussions).
+    "post_comment": "20/m/user,200/h/user",
     # Anonymous downloads of a campaign's export, and the builds of filtered ones
     # (campaigns/export_files.py; GET requests: counted by campaigns.export_files.allowed).
     "campaign_export": "20/m/ip",

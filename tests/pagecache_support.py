@@ -12,7 +12,9 @@ from core import pagecache
 @pytest.fixture
 def page_cache(settings):
     settings.PAGE_CACHE = True
+    pagecache.forget_local()
     yield
+    pagecache.forget_local()
 
 
 def anonymous_get(url, client=None, *, commit=True, **headers):

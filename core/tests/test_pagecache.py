@@ -196,3 +196,34 @@ def test_scopes_of_a_path():
     assert pagecache.page_scopes("/departements/2a/") == ["department:2A", "national"]
     assert pagecache.page_scopes("/compte/login/") is None
     assert "territories:commune" in pagecache.registered_pages()
+
+
+def test_the_page_is_kept_in_the_process_and_a_bump_by_another_server_shows_at_once():
+    anonymous_get(URL)
+    key = next(iter(pagecache._memory))
+    cache.delete(key)  # the shared copy is gone: only this process's copy is served
+    second, queries = anonymous_get(URL)
+    assert second.status_code == 200 and queries == 0
+    # Another server bumps the commune: its new version is read from the shared cache.
+    cache.set(pagecache.VERSION_PREFIX + "commune:93066", "from-another-server", timeout=None)
+    _third, queries = anonymous_get(URL)
+    assert queries > 0  # rendered again
+    assert pagecache._memory[key]["versions"].count("from-another-server") == 1
+
+
+def test_the_process_keeps_a_bounded_number_of_pages(settings):
+    settings.PAGE_CACHE_LOCAL_ENTRIES = 2
+    for code in ("93066", "01001", "69123"):
+        anonymous_get(f"/communes/{code}/")
+    assert len(pagecache._memory) == 2
+
+
+def test_a_visitor_token_is_a_masked_csrf_secret():
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, _unmask_cipher_token
+
+    request = RequestFactory().get(URL)
+    first, second = pagecache.visitor_token(request), pagecache.visitor_token(request)
+    secret = request.META["CSRF_COOKIE"]
+    assert len(secret) == 32 and set(secret) <= set(CSRF_ALLOWED_CHARS)
+    assert first != second and _unmask_cipher_token(first) == _unmask_cipher_token(second) == secret
+    assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
