@@ -295,11 +295,12 @@ def _exit_on_sigterm(signum, frame):
 
 
 class Gunicorn:
-    """`gunicorn config.wsgi -w 2` on 127.0.0.1, stopped on exit (context manager)."""
+    """`gunicorn config.wsgi -w 2 [--threads N]` on 127.0.0.1, stopped on exit (context manager)."""
 
-    def __init__(self, env, workers=2, log_dir=None):
+    def __init__(self, env, workers=2, log_dir=None, threads=1):
         self.env = env
         self.workers = workers
+        self.threads = threads
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log_path = Path(log_dir or tempfile.gettempdir()) / f"gunicorn-{self.port}.log"
@@ -322,6 +323,9 @@ class Gunicorn:
             "config.wsgi",
             "-w",
             str(self.workers),
+            # More than one thread: gunicorn's gthread workers (one database connection per thread).
+            "--threads",
+            str(self.threads),
             "-b",
             f"127.0.0.1:{self.port}",
             "--error-logfile",

@@ -77,7 +77,8 @@ def run_wrk(url, threads, connections, seconds):
     if not url.startswith("http://127.0.0.1:"):
         raise ValueError("loopback only")
     wrk = shutil.which("wrk") or "/usr/bin/wrk"
-    command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    script = str(Path(__file__).with_name("wrk_p95.lua"))
+    command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script, url]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     result = {"output": output}
     match = re.search(r"Requests/sec:\s+([\d.]+)", output)
@@ -87,6 +88,8 @@ def run_wrk(url, threads, connections, seconds):
     for percent in ("50", "75", "90", "99"):
         match = re.search(rf"^\s+{percent}%\s+(\S+)", output, re.MULTILINE)
         result[f"p{percent}"] = to_ms(match[1]) if match else None
+    match = re.search(r"p95 latency: ([\d.]+) ms", output)
+    result["p95"] = float(match[1]) if match else None
     match = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     result["non_2xx"] = int(match[1]) if match else 0
     match = re.search(r"Socket errors: (.*)", output)
@@ -145,6 +148,9 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--gunicorn-threads", type=int, default=1, help="threads per gunicorn worker (gthread)"
+    )
     parser.add_argument("--no-page-cache", action="store_true", help="render every request (PAGE_CACHE=0)")
     parser.add_argument(
         "--campaign-communes", type=int, default=2000, help="communes of the generated campaign"
@@ -167,14 +173,14 @@ def main():
         item_path = first_item_path(env)
         pages = [(label, path or item_path) for label, path in PAGES]
         log("Fetching the commune page…")
-        with Gunicorn(env, workers=args.workers, log_dir=tmp) as server:
+        with Gunicorn(env, workers=args.workers, log_dir=tmp, threads=args.gunicorn_threads) as server:
             status, headers, html = fetch(server.base_url + args.path)
         if status != 200:
             raise SystemExit(f"{args.path} answered {status}")
         (static_root / "commune.html").write_bytes(html)
 
         targets = [("static (same HTML)", "/static/commune.html"), *pages]
-        with Gunicorn(env, workers=args.workers, log_dir=tmp) as server:
+        with Gunicorn(env, workers=args.workers, log_dir=tmp, threads=args.gunicorn_threads) as server:
             status, _headers, body = fetch(server.base_url + "/static/commune.html")
             if status != 200 or body != html:
                 raise SystemExit("whitenoise does not serve the copied page")
@@ -186,7 +192,8 @@ def main():
 
     cache = "off (every request rendered)" if args.no_page_cache else "on (DatabaseCache, shared)"
     print(
-        f"gunicorn config.wsgi -w {args.workers} (sync workers), DEBUG unset, page cache {cache}; "
+        f"gunicorn config.wsgi -w {args.workers} --threads {args.gunicorn_threads}, DEBUG unset, "
+        f"page cache {cache}, CONN_MAX_AGE {env.get('DATABASE_CONN_MAX_AGE', '60')}, health checks on; "
         f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency, no Accept-Encoding"
     )
     print(
@@ -203,6 +210,7 @@ def main():
                 path,
                 f"{item['rps']:.0f}",
                 f"{item['p50']:.2f}" if item["p50"] is not None else "n/a",
+                f"{item['p95']:.2f}" if item["p95"] is not None else "n/a",
                 f"{item['p99']:.2f}" if item["p99"] is not None else "n/a",
                 item["requests"],
                 item["non_2xx"],
@@ -213,8 +221,19 @@ def main():
     print(
         table(
             rows,
-            ["", "URL", "req/s", "p50 ms", "p99 ms", "requests", "non-2xx", "socket errors", "× static"],
-            "llrrrrrlr",
+            [
+                "",
+                "URL",
+                "req/s",
+                "p50 ms",
+                "p95 ms",
+                "p99 ms",
+                "requests",
+                "non-2xx",
+                "socket errors",
+                "× static",
+            ],
+            "llrrrrrrlr",
         )
     )
     print()
