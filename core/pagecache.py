@@ -32,7 +32,6 @@ hit skips sessions, CSRF, locale and the view; it reads the entry and the scopes
 
 import hashlib
 import logging
-import os
 import re
 import secrets
 import threading
@@ -47,11 +46,13 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, CsrfViewMiddleware
+from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from django.utils.translation import get_language_from_request
+
+from . import csrf
 
 logger = logging.getLogger(__name__)
 
@@ -341,42 +342,12 @@ class PageCacheMiddleware:
         body = entry["body"]
         if entry["csrf"]:
             self.csrf.process_request(request)
-            body = body.replace(CSRF_HOLE, visitor_token(request).encode())
+            body = body.replace(CSRF_HOLE, csrf.visitor_token(request).encode())
             self.csrf.process_response(request, response)
         response["Content-Length"] = str(len(body))
         if request.method != "HEAD":
             response.content = body
         return response
-
-
-# Random bytes to CSRF_ALLOWED_CHARS in one `bytes.translate`: the bytes at or over the
-# largest multiple of 62 are dropped, so that every character is as likely.
-_CSRF_BYTES = bytes(ord(CSRF_ALLOWED_CHARS[byte % len(CSRF_ALLOWED_CHARS)]) for byte in range(256))
-_CSRF_DROPPED = bytes(range(256 - 256 % len(CSRF_ALLOWED_CHARS), 256))
-
-
-def _random_chars(length: int) -> str:
-    """`length` characters drawn uniformly from CSRF_ALLOWED_CHARS, from one read of the
-    system's random source (Django's get_random_string reads it once per character, which
-    made a third of a cached page's cost)."""
-    picked = b""
-    while len(picked) < length:
-        picked += os.urandom(2 * length).translate(_CSRF_BYTES, _CSRF_DROPPED)
-    return picked[:length].decode("ascii")
-
-
-def visitor_token(request: HttpRequest) -> str:
-    """django.middleware.csrf.get_token, with the same secret, mask and cipher (the CSRF
-    middleware checks the forms' tokens as any other), made from faster randomness."""
-    secret = request.META.get("CSRF_COOKIE")
-    if secret is None:
-        secret = request.META["CSRF_COOKIE"] = _random_chars(CSRF_SECRET_LENGTH)
-    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
-    mask, chars = _random_chars(CSRF_SECRET_LENGTH), CSRF_ALLOWED_CHARS
-    cipher = "".join(
-        chars[(chars.index(x) + chars.index(y)) % len(chars)] for x, y in zip(secret, mask, strict=True)
-    )
-    return mask + cipher
 
 
 def storable(request: HttpRequest, response: HttpResponse) -> bool:

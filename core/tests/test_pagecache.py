@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
-from core import pagecache
+from core import csrf, pagecache
 from territories.models import Commune
 from tests.pagecache_support import anonymous_get, bump_now, page_cache  # noqa: F401
 from tests.support import make_user
@@ -222,7 +222,7 @@ def test_a_visitor_token_is_a_masked_csrf_secret():
     from django.middleware.csrf import CSRF_ALLOWED_CHARS, _unmask_cipher_token
 
     request = RequestFactory().get(URL)
-    first, second = pagecache.visitor_token(request), pagecache.visitor_token(request)
+    first, second = csrf.visitor_token(request), csrf.visitor_token(request)
     secret = request.META["CSRF_COOKIE"]
     assert len(secret) == 32 and set(secret) <= set(CSRF_ALLOWED_CHARS)
     assert first != second and _unmask_cipher_token(first) == _unmask_cipher_token(second) == secret
