@@ -31,11 +31,12 @@ def render_text(name, context):
     return get_template(name).template.render(Context(context, autoescape=False))
 
 
-def email_send(*, template, to, context, language=None, reply_to=None):
+def email_send(*, template, to, context, language=None, reply_to=None, attachments=None):
     """Render templates/<template>_subject.txt and _body.txt, then queue the email.
 
     `to` is an address or a user; a user's own language is used when none is given.
     `reply_to`: a list of addresses the recipient's answer goes to (not shown in the body).
+    `attachments`: a list of (filename, text content, mimetype), sent with the email.
     """
     address = getattr(to, "email", to)
     language = language or getattr(to, "language", None) or settings.LANGUAGE_CODE
@@ -49,4 +50,5 @@ def email_send(*, template, to, context, language=None, reply_to=None):
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[address],
         reply_to=list(reply_to or []),
+        **({"attachments": [list(attachment) for attachment in attachments]} if attachments else {}),
     )

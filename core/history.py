@@ -72,6 +72,23 @@ NOUNS = {
     "followup.barometer": (gettext_lazy("the barometer %(object)s"), "year"),
     "followup.rating": (gettext_lazy("the rating (%(object)s)"), "voice"),
     "frameworks.frameworkdraft": (gettext_lazy("the framework draft"), None),
+    "coconstruction.committee": (gettext_lazy("the follow-up committee"), None),
+    "coconstruction.committeeorganization": (
+        gettext_lazy("the organisation's participation in the committee (%(object)s)"),
+        "organization",
+    ),
+    "coconstruction.committeemember": (
+        gettext_lazy("a person's participation in the committee (%(object)s)"),
+        "user",
+    ),
+    "coconstruction.meeting": (gettext_lazy("the meeting “%(object)s”"), "title"),
+    "coconstruction.decision": (gettext_lazy("the decision on %(object)s"), "item"),
+    "coconstruction.workinggroup": (gettext_lazy("the working group “%(object)s”"), "name"),
+    "coconstruction.workinggroupmember": (
+        gettext_lazy("a person's participation in the working group (%(object)s)"),
+        "user",
+    ),
+    "coconstruction.document": (gettext_lazy("the document “%(object)s”"), "title"),
 }
 # Names for the fields whose model left Django's default (the attribute's name, in English).
 FIELD_LABELS = {

@@ -3,7 +3,7 @@
 Apps depend downward only, in the layers of docs/architecture.md (checked by
 import-linter, configured in pyproject.toml), top to bottom:
 
-    config → pages → campaigns | followup → commitments → notifications
+    config → pages → coconstruction → campaigns | followup → commitments → notifications
     → frameworks | moderation → actors → territories → accounts → core
 
 yet a commune's page (territories) shows its campaigns and an item's page (frameworks)

@@ -74,9 +74,12 @@ def retry_later(task_, error, *, attempt, **kwargs):
 
 
 @task()
-def send_email(*, subject, body, from_email, to, html=None, reply_to=None, headers=None, attempt=1):
+def send_email(
+    *, subject, body, from_email, to, html=None, reply_to=None, headers=None, attachments=None, attempt=1
+):
     """Send one email through Django's email backend (run by the task worker); queued
-    again later when the server cannot take it now (retry_later)."""
+    again later when the server cannot take it now (retry_later). `attachments`: a list of
+    (filename, text content, mimetype), such as an invitation's .ics."""
     message = EmailMultiAlternatives(
         subject=subject,
         body=body,
@@ -87,11 +90,13 @@ def send_email(*, subject, body, from_email, to, html=None, reply_to=None, heade
     )
     if html:
         message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments or []:
+        message.attach(filename, content, mimetype)
     try:
         return message.send()
     except Exception as error:
         kwargs = {"subject": subject, "body": body, "from_email": from_email, "to": to}
-        kwargs.update(html=html, reply_to=reply_to, headers=headers)
+        kwargs.update(html=html, reply_to=reply_to, headers=headers, attachments=attachments)
         if retry_later(send_email, error, attempt=attempt, **kwargs):
             return 0
         logger.error("Email %r to %s not sent (attempt %s, not retried)", subject, to, attempt)

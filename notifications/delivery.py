@@ -14,7 +14,7 @@ DIGEST_INTERVAL to a person, whatever runs the cron makes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import UTC, datetime, timedelta
 from itertools import groupby
 from typing import TYPE_CHECKING
@@ -96,29 +96,50 @@ def fan_out(
     item_ids: list[int],
     group_ids: list[int],
     author_ids: list[int],
+    recipient_ids: Collection[int] = (),
 ) -> int:
-    """One notification per person concerned (however many of their subscriptions match),
-    and an email task for each one who wants it at once; the number of people."""
-    from .tasks import send_event
-
+    """One notification per person concerned (however many of their subscriptions match,
+    and whether or not they are also among `recipient_ids`, the people named by the
+    event's app), and an email task for each one who wants it at once; the number of
+    people."""
     events.source(event)
     people = 0
     matching = subscribers(
         commune_id=commune_id, item_ids=item_ids, group_ids=group_ids, author_ids=author_ids
     )
     for page in pages_of_ids(matching):
-        Notification.objects.bulk_create(
-            [
-                Notification(user_id=user_id, event=event, object_id=object_id, commune_id=commune_id)
-                for user_id in page
-            ],
-            ignore_conflicts=True,  # already told of it (a fan-out run twice)
+        people += _tell(page, event=event, object_id=object_id, commune_id=commune_id)
+    others = sorted(set(recipient_ids) - set(author_ids))
+    for start in range(0, len(others), CHUNK):
+        chunk = others[start : start + CHUNK]
+        followers = set(matching.filter(user_id__in=chunk).values_list("user_id", flat=True))
+        page = list(
+            get_user_model()
+            .objects.filter(pk__in=[pk for pk in chunk if pk not in followers], is_active=True)
+            .values_list("pk", flat=True)
+            .order_by("pk")
         )
-        at_once = Preference.objects.filter(user_id__in=page, frequency=Preference.Frequency.IMMEDIATE)
-        for user_id in at_once.values_list("user_id", flat=True):
-            send_event.enqueue(user_id=user_id, event=event, object_id=object_id)
-        people += len(page)
+        people += _tell(page, event=event, object_id=object_id, commune_id=commune_id)
     return people
+
+
+def _tell(page: list[int], *, event: str, object_id: int, commune_id: int | None) -> int:
+    """The notifications of these people, and the emails of those who want them at once."""
+    from .tasks import send_event
+
+    if not page:
+        return 0
+    Notification.objects.bulk_create(
+        [
+            Notification(user_id=user_id, event=event, object_id=object_id, commune_id=commune_id)
+            for user_id in page
+        ],
+        ignore_conflicts=True,  # already told of it (a fan-out run twice)
+    )
+    at_once = Preference.objects.filter(user_id__in=page, frequency=Preference.Frequency.IMMEDIATE)
+    for user_id in at_once.values_list("user_id", flat=True):
+        send_event.enqueue(user_id=user_id, event=event, object_id=object_id)
+    return len(page)
 
 
 # Claims ---------------------------------------------------------------------------------------

@@ -188,10 +188,13 @@ def notify(
     items: Iterable[Item | int] = (),
     groups: Iterable[Organization | int | None] = (),
     authors: Iterable[User | int | None] = (),
+    recipients: Iterable[User | int | None] = (),
 ) -> None:
     """Tell the followers of the commune, of the items and of the groups that `obj` was
     published (once each, never its authors): the task worker writes a notification per
-    person and emails those who want it at once (tasks.fan_out). Call it once the
+    person and emails those who want it at once (tasks.fan_out). `recipients` names
+    people to tell besides the followers (the participants of a discussion, the people a
+    comment mentions): the caller passes only people who may see `obj`. Call it once the
     publication is committed (transaction.on_commit)."""
     from .tasks import fan_out
 
@@ -203,4 +206,5 @@ def notify(
         item_ids=_ids(items),
         group_ids=_ids(groups),
         author_ids=_ids(authors),
+        recipient_ids=_ids(recipients),
     )

@@ -20,7 +20,7 @@ RESUME_MARGIN = timedelta(seconds=5)
 
 
 @task()
-def fan_out(*, event, object_id, commune_id, item_ids, group_ids, author_ids):
+def fan_out(*, event, object_id, commune_id, item_ids, group_ids, author_ids, recipient_ids=()):
     return delivery.fan_out(
         event=event,
         object_id=object_id,
@@ -28,6 +28,7 @@ def fan_out(*, event, object_id, commune_id, item_ids, group_ids, author_ids):
         item_ids=item_ids,
         group_ids=group_ids,
         author_ids=author_ids,
+        recipient_ids=recipient_ids,
     )
 
 
