@@ -13,6 +13,9 @@ from .models import (
     CalendarToken,
     Comment,
     CommitteeMember,
+    Decision,
+    Meeting,
+    MeetingNotice,
     Registration,
     WorkingGroupMember,
 )
@@ -53,6 +56,18 @@ def export(user):
             for comment in comments
         ],
         "coconstruction_calendar_link": CalendarToken.objects.filter(user=user).exists(),
+        "coconstruction_meetings_scheduled": [
+            {"meeting": meeting.title, "starts_at": when(meeting.starts_at), "minutes": meeting.minutes}
+            for meeting in Meeting.objects.filter(created_by=user)
+        ],
+        "coconstruction_decisions": [
+            {"meeting": decision.meeting.title, "item": decision.item.code, "text": decision.text}
+            for decision in Decision.objects.filter(created_by=user).select_related("meeting", "item")
+        ],
+        "coconstruction_meeting_emails": [
+            {"meeting": notice.meeting.title, "email": notice.change, "sent_at": when(notice.sent_at)}
+            for notice in MeetingNotice.objects.filter(user=user).select_related("meeting")
+        ],
     }
 
 
@@ -78,6 +93,7 @@ PERSONAL_DATA = PersonalData(
         "coconstruction.Comment.created_by",
         "coconstruction.Mention.user",
         "coconstruction.CalendarToken.user",
+        "coconstruction.MeetingNotice.user",
     ),
     export=export,
 )

@@ -316,3 +316,37 @@ def test_hand_offs_a_contact_verified_and_a_council_deliberation(commit, languag
     declared = sent(language)
     assert sorted(message.to[0] for message in declared) == ["chloe@pacte.example.org", "fatou@example.org"]
     assert "Inès Adjointe" in declared[0].body
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_request_to_take_part_in_a_follow_up_committee_and_its_answers(commit, language):
+    """coconstruction/emails/committee_request (to the deciders) and committee_decision
+    (to the requester: accepted, refused; a person's and an organisation's)."""
+    from coconstruction.models import Committee, CommitteeOrganization
+    from coconstruction.services import committees as committees_services
+
+    saint_denis = Commune.objects.get(code="93066")
+    fatou = make_user("fatou@example.org", display_name="Fatou Diallo", language=language)
+    group = make_group("Accueil Saint-Denis", coordinator=fatou)
+    committee = Committee.objects.create(commune=saint_denis)
+    CommitteeOrganization.objects.create(committee=committee, organization=group, status="accepted")
+    lea = make_user("lea@example.org", display_name="Léa Passante", language=language)
+    ines = make_user("ines@example.org", display_name="Inès Asso", language=language)
+    asso = make_group("L'Autre Rive", slug="autre-rive", coordinator=ines)
+    mail.outbox.clear()
+    person = commit(lambda: committees_services.member_request(committee=committee, user=lea, site_url=SITE))
+    organization = commit(
+        lambda: committees_services.organization_request(
+            committee=committee, organization=asso, user=ines, site_url=SITE
+        )
+    )
+    asked = sent(language)
+    assert [message.to[0] for message in asked] == ["fatou@example.org", "fatou@example.org"]
+    assert "Saint-Denis (93)" in asked[0].subject and "Léa Passante" in asked[0].body
+    assert "L'Autre Rive" in asked[1].body and f"{SITE}/communes/93066/comite/" in asked[1].body
+    mail.outbox.clear()
+    commit(lambda: committees_services.request_decide(row=person, by=fatou, accept=False, site_url=SITE))
+    commit(lambda: committees_services.request_decide(row=organization, by=fatou, accept=True, site_url=SITE))
+    answered = sent(language)
+    assert [message.to[0] for message in answered] == ["lea@example.org", "ines@example.org"]
+    assert "L'Autre Rive" in answered[1].body

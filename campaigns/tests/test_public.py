@@ -49,10 +49,16 @@ EMPTY_CAMPAIGN_PAGE_QUERIES = 5  # no target: no page, nothing to prefetch
 CONSOLIDATED_COMMUNE_QUERIES = 2
 # The panel of the local groups acting in the commune ("Un groupe agit déjà ici"): one query.
 GROUPS_PANEL_QUERIES = 1
-COMMUNE_PAGE_WITHOUT_CAMPAIGN_QUERIES = 6 + CONSOLIDATED_COMMUNE_QUERIES + GROUPS_PANEL_QUERIES
-COMMUNE_PAGE_QUERIES = 9 + CONSOLIDATED_COMMUNE_QUERIES + GROUPS_PANEL_QUERIES
+# The follow-up committee's panel (coconstruction): one query, committee or not.
+COMMITTEE_PANEL_QUERIES = 1
+COMMUNE_PAGE_WITHOUT_CAMPAIGN_QUERIES = (
+    6 + CONSOLIDATED_COMMUNE_QUERIES + GROUPS_PANEL_QUERIES + COMMITTEE_PANEL_QUERIES
+)
+COMMUNE_PAGE_QUERIES = 9 + CONSOLIDATED_COMMUNE_QUERIES + GROUPS_PANEL_QUERIES + COMMITTEE_PANEL_QUERIES
 # + the items of the mandates' bulletins and the national items they stand for
-COMMUNE_PAGE_WITH_MANDATE_QUERIES = 12 + CONSOLIDATED_COMMUNE_QUERIES - 1 + GROUPS_PANEL_QUERIES
+COMMUNE_PAGE_WITH_MANDATE_QUERIES = (
+    12 + CONSOLIDATED_COMMUNE_QUERIES - 1 + GROUPS_PANEL_QUERIES + COMMITTEE_PANEL_QUERIES
+)
 # The item page: the framework, the item, its themes, its levels, the count of signatures and
 # of mandates, the page of mandates.
 # Then the follow-up panels: the voices' states, the communes where it moved, the barometer.

@@ -287,8 +287,9 @@ def test_managing_pages_are_refused_to_strangers(target, first, stranger):
         f"listes/{first.pk}/modifier/",
         f"bulletins/{commitment.pk}.pdf",
     ):
-        # The history and the letter are its managers' only: 404, as for a missing commune.
-        hidden = path in ("historique/", "lettre/", "lettre.pdf")
+        # The history, the letter and the signed bulletins are its managers' only: 404, as
+        # for a missing commune.
+        hidden = path in ("historique/", "lettre/", "lettre.pdf", f"bulletins/{commitment.pk}.pdf")
         assert client.get(url + path).status_code == (404 if hidden else 403), path
         assert browser().get(url + path).status_code == 302, path  # to log in
     for path in (
@@ -478,7 +479,7 @@ def test_paper_view(settings, tmp_path, target, first, member):
     assert scan_url in html_of(client.get(target.get_absolute_url()))
     assert scan_url not in html_of(browser().get(target.get_absolute_url()))
     assert b"".join(client.get(scan_url).streaming_content) == PDF_BYTES
-    assert browser(make_user("curieux@example.org")).get(scan_url).status_code == 403
+    assert browser(make_user("curieux@example.org")).get(scan_url).status_code == 404
     assert browser().get(f"/fichiers/{commitment.scan.name}").status_code == 404
     # Signed twice: refused.
     response = client.post(url + f"?referentiel={framework().pk}", {**data, f"item_{item('B').pk}": "on"})

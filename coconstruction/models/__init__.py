@@ -1,4 +1,4 @@
-from .calendars import CalendarToken
+from .calendars import CalendarToken, MeetingNotice
 from .committees import Committee, CommitteeMember, CommitteeOrganization, Participation
 from .discussions import EDIT_WINDOW, Comment, Mention, Thread
 from .meetings import Attendance, Decision, Meeting, Registration
@@ -16,6 +16,7 @@ __all__ = [
     "Document",
     "DocumentVersion",
     "Meeting",
+    "MeetingNotice",
     "Mention",
     "Participation",
     "Registration",

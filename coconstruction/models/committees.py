@@ -59,6 +59,13 @@ class Committee(models.Model):
         return reverse("coconstruction:committee", args=[self.commune.code])
 
 
+class Visibility(models.TextChoices):
+    """Who may see a meeting or a working group (and what they hold)."""
+
+    PUBLIC = "public", _("everyone")
+    MEMBERS = "members", _("members only")
+
+
 class Participation(models.TextChoices):
     """Where a request to take part stands."""
 
@@ -169,5 +176,6 @@ __all__ = [
     "CommitteeMember",
     "CommitteeOrganization",
     "Participation",
+    "Visibility",
     "accepted",
 ]

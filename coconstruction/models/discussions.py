@@ -170,7 +170,8 @@ class Comment(Moderatable):
         return _("Comment in “%(thread)s”") % {"thread": self.thread.title}
 
     def get_absolute_url(self):
-        return reverse("coconstruction:thread", args=[self.thread_id]) + f"#comment-{self.pk}"
+        """The comment's address: it sends to the page of its discussion the comment is on."""
+        return reverse("coconstruction:comment", args=[self.pk])
 
     def is_visible_to(self, user):
         return user.has_perm("coconstruction.view_comment", self)

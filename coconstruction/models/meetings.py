@@ -28,7 +28,7 @@ from core.models import Moderatable
 from frameworks.models import Item
 from territories.models import Commune
 
-from .committees import Committee
+from .committees import Committee, Visibility
 
 TITLE_MAX = 200
 TEXT_MAX = 20000
@@ -61,9 +61,7 @@ class Meeting(models.Model):
         SCHEDULED = "scheduled", _("scheduled")
         CANCELLED = "cancelled", _("cancelled")
 
-    class Visibility(models.TextChoices):
-        PUBLIC = "public", _("public")
-        MEMBERS = "members", _("members only")
+    Visibility = Visibility
 
     # A meeting of a committee, or of a working group (workgroups.py): exactly one.
     committee = models.ForeignKey(

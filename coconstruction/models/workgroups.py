@@ -24,7 +24,7 @@ from core.history import tracked_history
 from core.uploads import random_name
 from frameworks.models import Item, Theme
 
-from .committees import Committee
+from .committees import Committee, Visibility
 
 NAME_MAX = 200
 TEXT_MAX = 5000
@@ -41,9 +41,7 @@ class WorkingGroup(models.Model):
         OPEN = "open", _("open to all")
         INVITATION = "invitation", _("by invitation")
 
-    class Visibility(models.TextChoices):
-        PUBLIC = "public", _("public")
-        MEMBERS = "members", _("members only")
+    Visibility = Visibility
 
     # Whose working group: a committee's, or an organisation's (a local group, or a national
     # partner's for a national group); exactly one.

@@ -9,6 +9,10 @@
 - Members (`is_committee_member`): the deciders, and the people accepted in the committee.
 - Ask to take part: an organisation, by one of its coordinators (a validated, visible one);
   a person, for themselves (a member of a member organisation, or anyone signed in).
+- Leave: an accepted member leaves; a decider removes a person or an organisation, and a
+  coordinator of a member organisation withdraws it (services/committees.py keeps at least
+  one decider: the last organisation whose coordinators decide cannot go when the
+  municipality has no verified contact).
 - Everyone sees a committee; its members-only meetings and working groups only its members.
 - Moderators (partner coordinators, staff) see everything and hide what breaks the rules.
 """
@@ -16,7 +20,7 @@
 import rules
 from rules import is_authenticated, is_staff
 
-from actors.models import Membership
+from actors.models import Membership, Organization
 from actors.rules import is_coordinator, is_moderator, is_verified_contact_of
 from commitments.rules import following_groups
 from core.cache import cached_ids
@@ -84,3 +88,56 @@ rules.add_perm("coconstruction.change_committee", is_committee_decider | is_staf
 rules.add_perm("coconstruction.decide_committee", is_committee_decider | is_staff)
 rules.add_perm("coconstruction.join_committee", is_authenticated)
 rules.add_perm("coconstruction.committee_insider", is_committee_member | is_moderator)
+
+
+# Taking part -------------------------------------------------------------------------------
+# The kinds of organisation that may take part: local groups, the municipality, the
+# national partners and other associations of the platform.
+JOINABLE_KINDS = (
+    Organization.Kind.LOCAL_GROUP,
+    Organization.Kind.MUNICIPALITY,
+    Organization.Kind.PARTNER,
+)
+
+
+def joinable_organizations(user):
+    """The organisations the user may ask to take part for: validated, visible ones of a
+    joinable kind that they coordinate (a queryset)."""
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    return (
+        Organization.objects.public()
+        .filter(
+            pk__in=Membership.objects.filter(user=user, role=Membership.Role.COORDINATOR).values(
+                "organization_id"
+            ),
+            kind__in=JOINABLE_KINDS,
+        )
+        .order_by("name")
+    )
+
+
+@rules.predicate
+def is_committee_participant(user, committee):
+    """An accepted member of the committee (a person, whatever their role)."""
+    return user.is_authenticated and committee is not None and committee.pk in committee_ids_of(user)
+
+
+@rules.predicate
+def speaks_for_organization(user, participation):
+    """A coordinator of the member organisation (a CommitteeOrganization row)."""
+    return participation is not None and is_coordinator(user, participation.organization)
+
+
+@rules.predicate
+def decides_for_participation(user, participation):
+    """A decider of the committee the row (organisation or person) belongs to."""
+    return participation is not None and is_committee_decider(user, participation.committee)
+
+
+rules.add_perm("coconstruction.leave_committee", is_committee_participant)
+rules.add_perm("coconstruction.decide_participation", decides_for_participation | is_staff)
+rules.add_perm(
+    "coconstruction.withdraw_committee_organization",
+    speaks_for_organization | decides_for_participation | is_staff,
+)

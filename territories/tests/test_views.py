@@ -11,8 +11,10 @@ pytestmark = pytest.mark.django_db
 # page: 5 of its own, 1 for the commitments panel, 1 for the follow-up panel); + 2 for the
 # commune page: the day the register of elected officials was imported (the mayor's line),
 # and the declared commitments' items (the consolidated commitments, commitments.queries);
-# + 1: the local groups acting there, with their member counts (actors' "act here" panel).
-MAX_QUERIES = 7 + 2 + 1
+# + 1: the local groups acting there, with their member counts (actors' "act here" panel);
+# + 1: the commune's follow-up committee, its member count and next public meeting in one
+# query (coconstruction's panel).
+MAX_QUERIES = 7 + 2 + 1 + 1
 
 
 def get(client, url, django_assert_max_num_queries, **params):

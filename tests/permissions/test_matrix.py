@@ -2034,20 +2034,793 @@ ROWS += [
     ),
 ]
 
-# Co-construction: committees (coconstruction/views/committees.py).
-ROWS += []
+# Co-construction: committees (coconstruction/views/committees/).
+# Saint-Denis's committee: G (coordinator, member) and the municipal contact take part; its
+# deciders are the contact and G's coordinator (staff too). H's coordinator and 01001's
+# contact are outsiders; anyone signed in may ask to take part.
+
+
+def cocon_committee(world):
+    from coconstruction.models import Committee, CommitteeMember, CommitteeOrganization
+
+    committee = Committee.objects.create(
+        commune=world.saint_denis, created_by=world.user("municipal_contact")
+    )
+    CommitteeOrganization.objects.create(committee=committee, organization=world.group, status="accepted")
+    for role, organization in (
+        ("coordinator", world.group),
+        ("member", world.group),
+        ("municipal_contact", None),
+    ):
+        CommitteeMember.objects.create(
+            committee=committee, user=world.user(role), organization=organization, status="accepted"
+        )
+    world.extra["committee"] = committee
+
+
+def cocon_pending_organization(world):
+    from coconstruction.models import CommitteeOrganization
+
+    cocon_committee(world)
+    world.extra["row"] = CommitteeOrganization.objects.create(
+        committee=world.extra["committee"],
+        organization=world.other_group,
+        requested_by=world.user("other_coordinator"),
+    )
+
+
+def cocon_pending_member(world):
+    from coconstruction.models import CommitteeMember
+
+    cocon_committee(world)
+    world.extra["row"] = CommitteeMember.objects.create(
+        committee=world.extra["committee"], user=world.user("plain_user")
+    )
+
+
+def cocon_created(cell):
+    from coconstruction.models import Committee
+
+    return Committee.objects.filter(commune=cell.world.saint_denis, created_by=cell.user).exists()
+
+
+def cocon_url(suffix=""):
+    return lambda w: f"/communes/{w.saint_denis.code}/comite/{suffix}"
+
+
+def cocon_row_status(status):
+    return lambda c: refreshed(c.world.extra["row"]).status == status
+
+
+def cocon_deciders(default=DENY, **cells):
+    return matrix(default, anonymous=LOGIN, municipal_contact=ALLOW, coordinator=ALLOW, staff=ALLOW, **cells)
+
+
+def cocon_member_row(role):
+    def setup(world):
+        from coconstruction.models import CommitteeMember
+
+        cocon_committee(world)
+        world.extra["row"] = CommitteeMember.objects.get(user=world.user(role))
+
+    return setup
+
+
+def cocon_group_row(world):
+    from coconstruction.models import CommitteeOrganization
+
+    cocon_committee(world)
+    world.extra["row"] = CommitteeOrganization.objects.get(organization=world.group)
+
+
+def cocon_asked(cell):
+    from coconstruction.models import CommitteeMember
+
+    return CommitteeMember.objects.filter(user=cell.user, status="pending").exists()
+
+
+ROWS += [
+    Row(
+        "cocon_committee_create",
+        "POST",
+        url=cocon_url("creer/"),
+        data=lambda w: {"description": "Suivre le Pacte", "organizations": [w.group.pk]},
+        # The commune's verified contact, and the coordinator of a local group following it.
+        expect=matrix(DENY, anonymous=LOGIN, municipal_contact=ALLOW, coordinator=ALLOW),
+        effect=cocon_created,
+    ),
+    Row(
+        "cocon_committee_edit",
+        "POST",
+        setup=cocon_committee,
+        url=cocon_url("modifier/"),
+        data=lambda w: {"description": "Objet modifié", "version": "0"},
+        expect=cocon_deciders(),
+        effect=lambda c: refreshed(c.world.extra["committee"]).description == "Objet modifié",
+    ),
+    Row(
+        "cocon_committee_join",
+        "POST",
+        setup=cocon_committee,
+        url=cocon_url("participer/"),
+        data=lambda w: {},
+        # Anyone signed in asks; those who already take part get the page back with the message.
+        expect=matrix(
+            ALLOW, anonymous=LOGIN, member=deny(200), coordinator=deny(200), municipal_contact=deny(200)
+        ),
+        effect=cocon_asked,
+    ),
+    Row(
+        "cocon_committee_join_organization",
+        "POST",
+        setup=cocon_committee,
+        url=cocon_url("participer/organisation/"),
+        data=lambda w: {"organization": w.other_group.pk},
+        # Only H's coordinator speaks for H: for others it is no choice (the form comes back).
+        expect=matrix(deny(200), anonymous=LOGIN, other_coordinator=ALLOW),
+        effect=lambda c: c.world.other_group.committees.filter(status="pending").exists(),
+    ),
+    Row(
+        "cocon_committee_add_organization",
+        "POST",
+        setup=cocon_committee,
+        url=cocon_url("organisations/ajouter/"),
+        data=lambda w: {"organization": w.partner.pk},
+        expect=cocon_deciders(),
+        effect=lambda c: c.world.partner.committees.filter(status="accepted").exists(),
+    ),
+    Row(
+        "cocon_committee_decide_organization",
+        "POST",
+        setup=cocon_pending_organization,
+        url=lambda w: cocon_url(f"organisations/{w.extra['row'].pk}/decision/")(w),
+        data=lambda w: {"decision": "accept"},
+        expect=cocon_deciders(),
+        effect=cocon_row_status("accepted"),
+    ),
+    Row(
+        "cocon_committee_decide_member",
+        "POST",
+        setup=cocon_pending_member,
+        url=lambda w: cocon_url(f"membres/{w.extra['row'].pk}/decision/")(w),
+        data=lambda w: {"decision": "refuse"},
+        expect=cocon_deciders(),
+        effect=cocon_row_status("refused"),
+    ),
+    Row(
+        "cocon_committee_remove_organization",
+        "POST",
+        setup=cocon_group_row,
+        url=lambda w: cocon_url(f"organisations/{w.extra['row'].pk}/retirer/")(w),
+        # G's coordinator withdraws it; a decider removes it (the town hall still decides).
+        expect=cocon_deciders(),
+        effect=cocon_row_status("left"),
+    ),
+    Row(
+        "cocon_committee_remove_member",
+        "POST",
+        setup=cocon_member_row("member"),
+        url=lambda w: cocon_url(f"membres/{w.extra['row'].pk}/retirer/")(w),
+        expect=cocon_deciders(),
+        effect=cocon_row_status("left"),
+    ),
+    Row(
+        "cocon_committee_leave",
+        "POST",
+        setup=cocon_committee,
+        url=cocon_url("quitter/"),
+        expect=matrix(DENY, anonymous=LOGIN, member=ALLOW, coordinator=ALLOW, municipal_contact=ALLOW),
+        effect=lambda c: c.user is not None and c.user.committee_memberships.filter(status="left").exists(),
+    ),
+]
+
 
 # Co-construction: meetings (coconstruction/views/meetings.py).
-ROWS += []
+# Saint-Denis's committee (cocon_committee) holds a public meeting in ten days, or one held
+# yesterday (minutes, decisions). Its deciders (the contact, G's coordinator, staff) run
+# them; anyone signed in who sees a meeting registers. A members-only meeting is a 404 to
+# whoever is not in the committee (moderators are). A working group of the committee is
+# coordinated by G's member: its meetings are scheduled by it and by the committee's deciders.
+
+
+def cocon_meeting(world, *, days=10, visibility="public"):
+    from datetime import datetime
+
+    from coconstruction.models import Meeting
+
+    cocon_committee(world)
+    day = timezone.localdate() + timedelta(days=days)
+    start = timezone.make_aware(datetime(day.year, day.month, day.day, 18, 0))
+    world.extra["meeting"] = Meeting.objects.create(
+        committee=world.extra["committee"],
+        title="Comité de suivi",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        place="Salle du conseil",
+        visibility=visibility,
+    )
+
+
+def cocon_members_meeting(world):
+    cocon_meeting(world, visibility="members")
+
+
+def cocon_past_meeting(world):
+    commit_saint_denis(world)
+    cocon_meeting(world, days=-1)
+
+
+def cocon_decision(world):
+    from coconstruction.models import Decision
+
+    cocon_past_meeting(world)
+    world.extra["decision"] = Decision.objects.create(
+        meeting=world.extra["meeting"], commune=world.saint_denis, item=first_item(world), text="Décidé"
+    )
+
+
+def cocon_registered(world):
+    from coconstruction.models import Registration
+
+    cocon_meeting(world)
+    for user in world.users.values():
+        Registration.objects.create(meeting=world.extra["meeting"], user=user)
+
+
+def cocon_committee_group(world):
+    from coconstruction.models import WorkingGroup, WorkingGroupMember
+
+    cocon_committee(world)
+    world.extra["working_group"] = group = WorkingGroup.objects.create(
+        committee=world.extra["committee"], name="Lieu d’accueil", purpose="Ouvrir le lieu."
+    )
+    WorkingGroupMember.objects.create(
+        working_group=group, user=world.user("member"), role=WorkingGroupMember.Role.COORDINATOR
+    )
+
+
+def meeting_url(suffix=""):
+    return lambda w: f"/reunions/{w.extra['meeting'].pk}/{suffix}"
+
+
+def meeting_form(**fields):
+    def data(world):
+        start = timezone.localtime(world.extra["meeting"].starts_at) if "meeting" in world.extra else None
+        day = start.date() if start else timezone.localdate() + timedelta(days=20)
+        values = {
+            "title": "Comité de suivi",
+            "date": day.isoformat(),
+            "start_time": "18:00",
+            "end_time": "20:00",
+            "place": "Salle du conseil",
+            "visibility": "public",
+        }
+        return {**values, **fields}
+
+    return data
+
+
+def cocon_scheduled(cell):
+    from coconstruction.models import Meeting
+
+    return Meeting.objects.filter(title="Réunion de la matrice", created_by=cell.user).exists()
+
+
+def cocon_registration(active):
+    def effect(cell):
+        from coconstruction.models import Registration
+
+        rows = Registration.objects.filter(meeting=cell.world.extra["meeting"], user=cell.user)
+        return rows.filter(cancelled_at__isnull=active).exists()
+
+    return effect
+
+
+ROWS += [
+    Row(
+        "cocon_meeting_create",
+        "POST",
+        setup=cocon_committee,
+        url=cocon_url("reunions/nouvelle/"),
+        data=meeting_form(title="Réunion de la matrice"),
+        expect=cocon_deciders(),
+        effect=cocon_scheduled,
+    ),
+    Row(
+        "cocon_meeting_create_group",
+        "POST",
+        setup=cocon_committee_group,
+        url=lambda w: f"/chantiers/{w.extra['working_group'].pk}/reunions/nouvelle/",
+        data=meeting_form(title="Réunion de la matrice"),
+        # The group's coordinator, and the deciders of the committee it belongs to.
+        expect=cocon_deciders(member=ALLOW),
+        effect=cocon_scheduled,
+    ),
+    Row(
+        "cocon_meeting_edit",
+        "POST",
+        setup=cocon_meeting,
+        url=meeting_url("modifier/"),
+        data=meeting_form(place="Maison des associations", version="0"),
+        expect=cocon_deciders(),
+        effect=lambda c: refreshed(c.world.extra["meeting"]).place == "Maison des associations",
+    ),
+    Row(
+        "cocon_meeting_cancel",
+        "POST",
+        setup=cocon_meeting,
+        url=meeting_url("annuler/"),
+        data=lambda w: {"reason": "Salle indisponible", "version": "0"},
+        expect=cocon_deciders(),
+        effect=lambda c: refreshed(c.world.extra["meeting"]).is_cancelled,
+    ),
+    Row(
+        "cocon_meeting_register",
+        "POST",
+        setup=cocon_meeting,
+        url=meeting_url("inscription/"),
+        expect=matrix(ALLOW, anonymous=LOGIN),
+        effect=cocon_registration(active=True),
+    ),
+    Row(
+        "cocon_meeting_register_members_only",
+        "POST",
+        setup=cocon_members_meeting,
+        url=meeting_url("inscription/"),
+        # Outsiders may not even see it: 404, as for a meeting that does not exist.
+        expect=cocon_deciders(deny(404), member=ALLOW, partner_coordinator=ALLOW),
+        effect=cocon_registration(active=True),
+    ),
+    Row(
+        "cocon_meeting_unregister",
+        "POST",
+        setup=cocon_registered,
+        url=meeting_url("desinscription/"),
+        expect=matrix(ALLOW, anonymous=LOGIN),
+        effect=cocon_registration(active=False),
+    ),
+    Row(
+        "cocon_meeting_minutes",
+        "POST",
+        setup=cocon_past_meeting,
+        url=meeting_url("compte-rendu/"),
+        data=lambda w: {"minutes": "Compte rendu de la matrice", "publish": "on", "attended_elected": "2"},
+        expect=cocon_deciders(),
+        effect=lambda c: refreshed(c.world.extra["meeting"]).minutes_published_at is not None,
+    ),
+    Row(
+        "cocon_meeting_decision_add",
+        "POST",
+        setup=cocon_past_meeting,
+        url=meeting_url("decisions/"),
+        data=lambda w: {"item": first_item(w).pk, "text": "Décision de la matrice"},
+        expect=cocon_deciders(),
+        effect=lambda c: c.world.extra["meeting"].decisions.filter(text="Décision de la matrice").exists(),
+    ),
+    Row(
+        "cocon_meeting_decision_delete",
+        "POST",
+        setup=cocon_decision,
+        url=lambda w: meeting_url(f"decisions/{w.extra['decision'].pk}/supprimer/")(w),
+        expect=cocon_deciders(),
+        effect=lambda c: not c.world.extra["meeting"].decisions.exists(),
+    ),
+]
+
 
 # Co-construction: calendars (coconstruction/views/calendars.py).
-ROWS += []
+def give_calendar_links(world):
+    """Every user of the world has a private calendar link (to delete)."""
+    from coconstruction.services.calendars import link_create
 
-# Co-construction: workgroups (coconstruction/views/workgroups.py).
-ROWS += []
+    for user in world.users.values():
+        link_create(user)
+
+
+def has_calendar_link(cell):
+    from coconstruction.models import CalendarToken
+
+    return cell.user is not None and CalendarToken.objects.filter(user=cell.user).exists()
+
+
+ROWS += [
+    Row(
+        "calendar_link_create",
+        "POST",
+        url=lambda w: "/compte/agenda/",
+        data=lambda w: {"action": "create"},
+        # Each person makes their own link, shown once on the answer (only its hash is kept).
+        expect=matrix(ALLOW, anonymous=LOGIN),
+        allow_status=200,
+        effect=has_calendar_link,
+    ),
+    Row(
+        "calendar_link_revoke",
+        "POST",
+        setup=give_calendar_links,
+        url=lambda w: "/compte/agenda/",
+        data=lambda w: {"action": "revoke"},
+        # Each person deletes their own link, nobody else's (the URL names no one).
+        expect=matrix(ALLOW, anonymous=LOGIN),
+        effect=lambda c: c.user is not None and not has_calendar_link(c),
+    ),
+]
+
+
+# Co-construction: workgroups (coconstruction/views/workgroups/).
+def add_working_group(world, *, visibility="public", access="open"):
+    """A working group of G, coordinated by G's coordinator, with G's member in it."""
+    from coconstruction.models import WorkingGroup, WorkingGroupMember
+
+    group = WorkingGroup.objects.create(
+        organization=world.group,
+        name="Chantier logement",
+        purpose="Trouver des logements.",
+        access=access,
+        visibility=visibility,
+        created_by=world.user("coordinator"),
+    )
+    WorkingGroupMember.objects.create(
+        working_group=group, user=world.user("coordinator"), role=WorkingGroupMember.Role.COORDINATOR
+    )
+    WorkingGroupMember.objects.create(working_group=group, user=world.user("member"))
+    world.extra["working_group"] = group
+
+
+def add_members_only_group(world):
+    add_working_group(world, visibility="members")
+
+
+def add_group_invitation(world):
+    """G's group by invitation, the plain user invited to it."""
+    from coconstruction.models import WorkingGroupMember
+
+    add_working_group(world, access="invitation")
+    WorkingGroupMember.objects.create(
+        working_group=world.extra["working_group"],
+        user=world.user("plain_user"),
+        status=WorkingGroupMember.Status.INVITED,
+    )
+
+
+def add_group_document(world, *, visibility="public"):
+    from django.core.files.base import ContentFile
+
+    from coconstruction.models import Document, DocumentVersion
+
+    add_working_group(world, visibility=visibility)
+    document = Document.objects.create(working_group=world.extra["working_group"], title="Compte rendu")
+    version = DocumentVersion(
+        document=document, number=1, content_type="application/pdf", size=10, sha256="0" * 64
+    )
+    version.file.save("document.pdf", ContentFile(SCAN_BYTES), save=False)
+    version.save()
+    world.extra["document"], world.extra["version"] = document, version
+
+
+def add_committee_of_g(world):
+    from coconstruction.models import Committee, CommitteeOrganization, Participation
+
+    committee = Committee.objects.create(commune=world.saint_denis)
+    CommitteeOrganization.objects.create(
+        committee=committee, organization=world.group, status=Participation.ACCEPTED
+    )
+
+
+def group_url(world, suffix=""):
+    return f"/chantiers/{world.extra['working_group'].pk}/{suffix}"
+
+
+def active_members(cell):
+    return cell.world.extra["working_group"].members.filter(status="active").count()
+
+
+def membership_status(cell, role):
+    row = cell.world.extra["working_group"].members.filter(user=cell.world.user(role)).first()
+    return row.status if row else None
+
+
+def new_group_data(world):
+    return {
+        "name": "Chantier de la matrice",
+        "purpose": "Un chantier.",
+        "access": "open",
+        "visibility": "public",
+    }
+
+
+def a_pdf(world):
+    return {
+        "title": "Nouveau document",
+        "file": SimpleUploadedFile("cr.pdf", SCAN_BYTES + b"% new\n"),
+        "note": "",
+    }
+
+
+def new_group_made(cell):
+    from coconstruction.models import WorkingGroup
+
+    return WorkingGroup.objects.filter(name="Chantier de la matrice").exists()
+
+
+SEES_MEMBERS_ONLY = matrix(deny(404), coordinator=ALLOW, member=ALLOW, partner_coordinator=ALLOW, staff=ALLOW)
+
+ROWS += [
+    Row(
+        "working_group_create_organization",
+        "POST",
+        url=lambda w: org_url(w.group.slug, "chantiers/nouveau/"),
+        data=new_group_data,
+        expect=matrix(DENY, anonymous=LOGIN, coordinator=ALLOW),
+        effect=new_group_made,
+    ),
+    Row(
+        "working_group_create_national",
+        "POST",
+        url=lambda w: org_url(w.partner.slug, "chantiers/nouveau/"),
+        data=new_group_data,
+        expect=matrix(DENY, anonymous=LOGIN, partner_coordinator=ALLOW),
+        effect=new_group_made,
+    ),
+    Row(
+        "working_group_create_committee",
+        "POST",
+        url=lambda w: "/communes/93066/comite/chantiers/nouveau/",
+        data=new_group_data,
+        setup=add_committee_of_g,
+        expect=matrix(DENY, anonymous=LOGIN, coordinator=ALLOW, municipal_contact=ALLOW),
+        effect=new_group_made,
+    ),
+    Row(
+        "working_group_join",
+        "POST",
+        url=lambda w: group_url(w, "rejoindre/"),
+        setup=add_working_group,
+        expect=matrix(ALLOW, anonymous=LOGIN, coordinator=DENY, member=DENY),
+        effect=lambda c: active_members(c) == 3,
+    ),
+    Row(
+        "working_group_join_members_only",
+        "POST",
+        url=lambda w: group_url(w, "rejoindre/"),
+        setup=add_members_only_group,
+        expect=matrix(
+            deny(404), anonymous=LOGIN, coordinator=DENY, member=DENY, partner_coordinator=ALLOW, staff=ALLOW
+        ),
+        effect=lambda c: active_members(c) == 3,
+    ),
+    Row(
+        "working_group_accept",
+        "POST",
+        url=lambda w: group_url(w, "accepter/"),
+        setup=add_group_invitation,
+        expect=matrix(DENY, anonymous=LOGIN, plain_user=ALLOW),
+        effect=lambda c: membership_status(c, "plain_user") == "active",
+    ),
+    Row(
+        "working_group_leave",
+        "POST",
+        url=lambda w: group_url(w, "quitter/"),
+        setup=add_working_group,
+        expect=matrix(DENY, anonymous=LOGIN, coordinator=ALLOW, member=ALLOW),
+        effect=lambda c: active_members(c) == 1,
+    ),
+    Row(
+        "working_group_invite",
+        "POST",
+        url=lambda w: group_url(w, "inviter/"),
+        data=lambda w: {"email": w.user("plain_user").email},
+        setup=add_working_group,
+        expect=matrix(DENY, anonymous=LOGIN, coordinator=ALLOW, staff=ALLOW),
+        effect=lambda c: membership_status(c, "plain_user") == "invited",
+    ),
+    Row(
+        "working_group_close",
+        "POST",
+        url=lambda w: group_url(w, "clore/"),
+        data=lambda w: {"conclusion": "Le chantier a abouti.", "version": w.extra["working_group"].version},
+        setup=add_working_group,
+        expect=matrix(DENY, anonymous=LOGIN, coordinator=ALLOW, staff=ALLOW),
+        effect=lambda c: refreshed(c.world.extra["working_group"]).is_closed,
+    ),
+    Row(
+        "working_group_document_create",
+        "POST",
+        url=lambda w: group_url(w, "documents/nouveau/"),
+        data=a_pdf,
+        setup=add_working_group,
+        expect=matrix(DENY, anonymous=LOGIN, coordinator=ALLOW, member=ALLOW),
+        effect=lambda c: c.world.extra["working_group"].documents.exists(),
+    ),
+    Row(
+        "working_group_document_version",
+        "POST",
+        url=lambda w: f"/chantiers/documents/{w.extra['document'].pk}/nouvelle-version/",
+        data=lambda w: {"file": SimpleUploadedFile("v2.pdf", SCAN_BYTES + b"% v2\n"), "note": "v2"},
+        setup=add_group_document,
+        expect=matrix(DENY, anonymous=LOGIN, coordinator=ALLOW, member=ALLOW),
+        effect=lambda c: c.world.extra["document"].versions.count() == 2,
+    ),
+    Row(
+        "working_group_members_only_page",
+        "GET",
+        url=lambda w: group_url(w),
+        setup=add_members_only_group,
+        expect=SEES_MEMBERS_ONLY,
+    ),
+    Row(
+        "working_group_members_only_file",
+        "GET",
+        url=lambda w: f"/chantiers/fichiers/{w.extra['version'].pk}/",
+        setup=lambda w: add_group_document(w, visibility="members"),
+        expect=SEES_MEMBERS_ONLY,
+    ),
+    Row(
+        "working_group_members_only_document",
+        "GET",
+        url=lambda w: f"/chantiers/documents/{w.extra['document'].pk}/",
+        setup=lambda w: add_group_document(w, visibility="members"),
+        expect=SEES_MEMBERS_ONLY,
+    ),
+]
 
 # Co-construction: discussions (coconstruction/views/discussions.py).
-ROWS += []
+# On an item's follow-up, Saint-Denis's voices write (G's members, its municipal contact);
+# who started a discussion, the commune's deciders and moderators close it. On a meeting,
+# the committee's insiders (moderators too); on a working group, its active members.
+
+
+def discussion_committee(world, *, visibility="public"):
+    """Saint-Denis's committee (G accepted; its coordinator and member in it), a meeting."""
+    from coconstruction.models import Committee, Meeting
+
+    committee = Committee.objects.create(
+        commune=world.saint_denis, created_by=world.user("municipal_contact")
+    )
+    committee.organizations.create(organization=world.group, status="accepted")
+    for role in ("coordinator", "member"):
+        committee.members.create(user=world.user(role), organization=world.group, status="accepted")
+    start = timezone.now() + timedelta(days=7)
+    world.extra["meeting"] = Meeting.objects.create(
+        committee=committee,
+        title="Comité",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        visibility=visibility,
+    )
+    world.extra["committee"] = committee
+
+
+def discussion_working_group(world):
+    from coconstruction.models import WorkingGroup
+
+    discussion_committee(world)
+    group = WorkingGroup.objects.create(committee=world.extra["committee"], name="Santé", purpose="Soins")
+    group.members.create(user=world.user("member"))
+    world.extra["working_group"] = group
+
+
+def discussion_on_item(world):
+    """A discussion on the first item's follow-up in Saint-Denis, started by its contact."""
+    from coconstruction.queries.discussions import subject_of
+    from coconstruction.services import discussions
+
+    commit_saint_denis(world)
+    subject = subject_of(commune=world.saint_denis, item=first_item(world))
+    world.extra["comment"] = discussions.thread_start(
+        subject=subject, user=world.user("municipal_contact"), title="Domiciliation", text="Où en est-on ?"
+    )
+    world.extra["thread"] = world.extra["comment"].thread
+
+
+def discussion_on_members_meeting(world):
+    from coconstruction.queries.discussions import subject_of
+    from coconstruction.services import discussions
+
+    discussion_committee(world, visibility="members")
+    world.extra["thread"] = discussions.thread_start(
+        subject=subject_of(meeting=world.extra["meeting"]),
+        user=world.user("coordinator"),
+        title="Ordre",
+        text="?",
+    ).thread
+
+
+def discussion_started(cell):
+    from coconstruction.models import Thread
+
+    return cell.user is not None and Thread.objects.filter(created_by=cell.user).exists()
+
+
+def commented(cell):
+    from coconstruction.models import Comment
+
+    return (
+        cell.user is not None
+        and Comment.objects.filter(created_by=cell.user, text="Avis de la matrice").exists()
+    )
+
+
+def thread_data(w):
+    return {"title": "Sujet de la matrice", "text": "Premier avis"}
+
+
+DISCUSSION_VOICES = {"member": ALLOW, "coordinator": ALLOW, "municipal_contact": ALLOW}
+MEETING_INSIDERS = {**DISCUSSION_VOICES, "partner_coordinator": ALLOW, "staff": ALLOW}
+
+ROWS += [
+    Row(
+        "discussion_start_on_item",
+        "POST",
+        setup=commit_saint_denis,
+        url=lambda w: f"/discussions/nouvelle/engagement/93066/{first_item(w).pk}/",
+        data=thread_data,
+        expect=matrix(DENY, anonymous=LOGIN, **DISCUSSION_VOICES),
+        effect=discussion_started,
+    ),
+    Row(
+        "discussion_start_on_meeting",
+        "POST",
+        setup=discussion_committee,
+        url=lambda w: f"/discussions/nouvelle/reunion/{w.extra['meeting'].pk}/",
+        data=thread_data,
+        expect=matrix(DENY, anonymous=LOGIN, **MEETING_INSIDERS),
+        effect=discussion_started,
+    ),
+    Row(
+        "discussion_start_on_working_group",
+        "POST",
+        setup=discussion_working_group,
+        url=lambda w: f"/discussions/nouvelle/chantier/{w.extra['working_group'].pk}/",
+        data=thread_data,
+        expect=matrix(DENY, anonymous=LOGIN, member=ALLOW),
+        effect=discussion_started,
+    ),
+    Row(
+        "discussion_comment",
+        "POST",
+        setup=discussion_on_item,
+        url=lambda w: f"/discussions/{w.extra['thread'].pk}/commenter/",
+        data=lambda w: {"text": "Avis de la matrice"},
+        expect=matrix(DENY, anonymous=LOGIN, **DISCUSSION_VOICES),
+        effect=commented,
+    ),
+    Row(
+        "discussion_comment_members_only_meeting",
+        "POST",
+        setup=discussion_on_members_meeting,
+        url=lambda w: f"/discussions/{w.extra['thread'].pk}/commenter/",
+        data=lambda w: {"text": "Avis de la matrice"},
+        # Whoever may not see the meeting may not know its discussion exists.
+        expect=matrix(deny(404), anonymous=LOGIN, **MEETING_INSIDERS),
+        effect=commented,
+    ),
+    Row(
+        "discussion_comment_edit",
+        "POST",
+        setup=discussion_on_item,
+        url=lambda w: f"/discussions/commentaires/{w.extra['comment'].pk}/modifier/",
+        data=lambda w: {"text": "Corrigé par la matrice"},
+        expect=matrix(DENY, anonymous=LOGIN, municipal_contact=ALLOW),
+        effect=lambda c: refreshed(c.world.extra["comment"]).text == "Corrigé par la matrice",
+    ),
+    Row(
+        "discussion_close",
+        "POST",
+        setup=discussion_on_item,
+        url=lambda w: f"/discussions/{w.extra['thread'].pk}/clore/",
+        data=lambda w: {"summary": "Synthèse de la matrice"},
+        expect=matrix(
+            DENY,
+            anonymous=LOGIN,
+            municipal_contact=ALLOW,
+            coordinator=ALLOW,
+            partner_coordinator=ALLOW,
+            staff=ALLOW,
+        ),
+        effect=lambda c: refreshed(c.world.extra["thread"]).closed_at is not None,
+    ),
+]
 
 
 def _cells():

@@ -1,3 +1,0 @@
-"""Pages of workgroups."""
-
-urlpatterns = []
