@@ -36,6 +36,7 @@ run "$PY" bench/pdf_documents.py
 run "$PY" bench/frameworks_editor.py
 run "$PY" bench/followup_board.py
 run "$PY" bench/followup_digest.py
+run "$PY" bench/coconstruction.py
 
 echo
 if [ ${#failed[@]} -gt 0 ]; then
