@@ -6,12 +6,16 @@ mention), the longest known name that the text goes on with, up to a word's end,
 ("@Awa Koné" names Awa Koné, not Awa, when both are known). Homonyms are all named.
 
 `render(text, people)` is core.markdown.render with the names of `people` (those the
-comment mentions) highlighted: each mention is set aside before Markdown, then put back
-as `<strong class="mention">` once the HTML is sanitised.
+comment mentions) highlighted: each mention is set aside before Markdown (a marker of
+private-use characters), then put back once the HTML is sanitised, by walking its tags:
+as `<strong class="mention">` in text, as plain (escaped) text inside a tag's attributes
+(a link's title: the tag and its rel="nofollow ugc" stay whole) and in code (<code>, <pre>).
 """
 
+import re
 import unicodedata
 from collections.abc import Iterable
+from functools import partial
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -21,6 +25,11 @@ from core.markdown import render as render_markdown
 # Private-use characters that mark a mention while Markdown and nh3 run (taken out of the
 # text first: nobody types them).
 OPEN, CLOSE = "\ue000", "\ue001"
+MARKER = re.compile(f"{OPEN}([0-9]*){CLOSE}|[{OPEN}{CLOSE}]")
+# A tag of the sanitised HTML (nh3 quotes every attribute with "), and where text is shown as typed.
+TAG = re.compile(r'(<[^<>"]*(?:"[^"]*"[^<>"]*)*>)')
+TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)")
+VERBATIM = frozenset({"code", "pre"})
 
 
 def fold(text: str) -> str:
@@ -98,10 +107,28 @@ def render(text: str, people: Iterable = ()) -> SafeString:
     pieces, shown, last = [], [], 0
     for number, (start, end, _named) in enumerate(spans):
         pieces.extend([text[last:start], f"{OPEN}{number}{CLOSE}"])
-        shown.append(text[start:end])
+        shown.append(escape(text[start:end]))
         last = end
     pieces.append(text[last:])
-    html = str(render_markdown("".join(pieces)))
-    for number, typed in enumerate(shown):
-        html = html.replace(f"{OPEN}{number}{CLOSE}", f'<strong class="mention">{escape(typed)}</strong>')
-    return mark_safe(html.replace(OPEN, "").replace(CLOSE, ""))  # noqa: S308 (sanitised, then escaped)
+    return mark_safe(_put_back(str(render_markdown("".join(pieces))), shown))  # noqa: S308 (sanitised)
+
+
+def _put_back(html: str, shown: list[str]) -> str:
+    """The sanitised HTML with each marker turned back into its (escaped) mention: highlighted
+    in text, as plain text inside a tag's attributes and in code (<code>, <pre>)."""
+    result, in_code = [], 0
+    for index, piece in enumerate(TAG.split(html)):
+        is_tag = index % 2 == 1
+        if is_tag:
+            name = TAG_NAME.match(piece)
+            if name and name.group(2).lower() in VERBATIM:
+                in_code += -1 if name.group(1) else 1
+        highlight = not is_tag and in_code <= 0
+        result.append(MARKER.sub(partial(_mention, shown, highlight=highlight), piece))
+    return "".join(result)
+
+
+def _mention(shown: list[str], found: re.Match, *, highlight: bool) -> str:
+    number = found.group(1)
+    typed = shown[int(number)] if number and int(number) < len(shown) else ""
+    return f'<strong class="mention">{typed}</strong>' if highlight and typed else typed

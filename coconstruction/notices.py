@@ -21,18 +21,16 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import dateformat, timezone, translation
-from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils import timezone, translation
 
 from core.emails import email_send
-from core.templatetags.dates import long_date
 from notifications.delivery import site_url
 from territories.models import CHARNIERES
 
 from .models import Meeting, MeetingNotice
 from .queries.calendars import recipients
 from .services.calendars import body_label, email_ics, with_body
+from .templatetags import meetings as meeting_moments
 
 CHANGES = ("created", "updated", "cancelled")
 INVITATIONS = ("created", "updated")
@@ -54,19 +52,8 @@ def meeting_changed(meeting, change):
 # Dates as the emails write them ----------------------------------------------------------------
 
 
-def when_text(value):
-    """ "mardi 8 décembre 2026 à 18 h 00": in Paris time, in the active language."""
-    local = timezone.localtime(value)
-    return _("%(weekday)s %(date)s at %(time)s") % {
-        "weekday": dateformat.format(local, "l"),
-        "date": long_date(local),
-        "time": time_text(local),
-    }
-
-
-def time_text(value):
-    """ "18 h 00" in French."""
-    return dateformat.time_format(timezone.localtime(value), pgettext("time of a meeting", "H:i"))
+# "mardi 8 décembre 2026 à 18 h 00", "18 h 00": the one writing of the pages and emails.
+when_text, time_text = meeting_moments.when_text, meeting_moments.time_text
 
 
 def until_text(meeting):
@@ -76,10 +63,13 @@ def until_text(meeting):
 
 
 def of_commune(commune):
-    """ "de Saint-Denis (93)", "du Havre (76)" in French; "of Saint-Denis (93)" otherwise."""
+    """ "de Saint-Denis (93)", "du Havre (76)", "d’Aubervilliers (93)" in French (typographic
+    apostrophe); "of Saint-Denis (93)" otherwise. The one way co-construction names a
+    committee's commune after "committee" (Committee.__str__, templatetags/committees.py)."""
     department = commune.department.code
     if (translation.get_language() or "").startswith("fr"):
-        return f"{CHARNIERES.get(commune.name_type, 'de ')}{commune.name} ({department})"
+        charniere = CHARNIERES.get(commune.name_type, "de ").replace("'", "’")
+        return f"{charniere}{commune.name} ({department})"
     return f"of {commune.display_name} ({department})"
 
 

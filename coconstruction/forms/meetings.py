@@ -3,7 +3,7 @@ server's), its cancellation, its minutes with the attendance counts, a decision.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -32,6 +32,19 @@ ATTENDANCE_LABELS = {
 def paris() -> ZoneInfo:
     """The timezone meetings are entered in (settings.TIME_ZONE: Europe/Paris)."""
     return ZoneInfo(settings.TIME_ZONE)
+
+
+NO_SUCH_TIME = _(
+    "This time does not exist in Paris that day: the clocks go forward from 2:00 to 3:00. Choose another time."
+)
+
+
+def exists_in_paris(moment: datetime) -> bool:
+    """Whether the wall-clock time of `moment` (in Paris) exists: not one of the hour the
+    clocks skip (the last Sunday of March, 02:00 to 02:59), which a round trip through UTC
+    does not give back."""
+    back = moment.astimezone(UTC).astimezone(paris())
+    return back.replace(tzinfo=None) == moment.replace(tzinfo=None)
 
 
 class DateInput(forms.DateInput):
@@ -83,6 +96,10 @@ class MeetingForm(forms.Form):
         ],
         initial=Meeting.Visibility.PUBLIC,
         widget=forms.RadioSelect,
+        help_text=_(
+            "When a public meeting becomes for members only, the registrations of the other people are"
+            " cancelled and they are told by email."
+        ),
     )
     capacity = forms.IntegerField(
         label=_("Number of places"),
@@ -120,8 +137,13 @@ class MeetingForm(forms.Form):
         day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
         if day is None or start is None or end is None:
             return data
-        data["starts_at"] = datetime.combine(day, start, tzinfo=paris())
-        data["ends_at"] = datetime.combine(day, end, tzinfo=paris())
+        data["starts_at"] = self.instant(day, start)
+        data["ends_at"] = self.instant(day, end)
+        for field, clock in (("start_time", start), ("end_time", end)):
+            if not exists_in_paris(datetime.combine(day, clock, tzinfo=paris())):
+                self.add_error(field, NO_SUCH_TIME)
+        if self.errors:
+            return data
         if end <= start:
             self.add_error("end_time", _("The meeting must end after it starts: check the end time."))
         moved = self.meeting is None or self.meeting.starts_at != data["starts_at"]
@@ -130,6 +152,19 @@ class MeetingForm(forms.Form):
         if not data.get("place") and not data.get("video_url") and "video_url" not in self.errors:
             self.add_error("place", _("Give a place, a video link, or both."))
         return data
+
+    def instant(self, day: date, clock: time) -> datetime:
+        """The Paris time typed, as an instant. The hour that happens twice (the last
+        Sunday of October, 02:00 to 02:59) is its first occurrence, still in summer time
+        (UTC+2), unless the meeting being edited is at the second one and keeps its time."""
+        moment = datetime.combine(day, clock, tzinfo=paris())
+        if self.meeting is not None:
+            for stored in (self.meeting.starts_at, self.meeting.ends_at):
+                # The stored instant itself: an ambiguous local time with fold=1 never
+                # equals an instant of another zone (PEP 495).
+                if stored.astimezone(paris()).replace(tzinfo=None) == moment.replace(tzinfo=None):
+                    return stored
+        return moment
 
     def arguments(self) -> dict:
         data = self.cleaned_data

@@ -53,7 +53,9 @@ class Committee(models.Model):
         ordering = ["commune__name"]
 
     def __str__(self):
-        return _("Follow-up committee of %(commune)s") % {"commune": self.commune.display_name}
+        from ..notices import of_commune  # "du Havre (76)" (notices reads the models)
+
+        return _("Follow-up committee %(of_commune)s") % {"of_commune": of_commune(self.commune)}
 
     def get_absolute_url(self):
         return reverse("coconstruction:committee", args=[self.commune.code])

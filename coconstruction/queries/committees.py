@@ -15,6 +15,7 @@ from territories.models import Commune
 
 from ..models import Committee, CommitteeMember, CommitteeOrganization, Meeting, Participation, WorkingGroup
 from ..rules.committees import JOINABLE_KINDS
+from .workgroups import visible_groups
 
 UPCOMING_MAX = 10
 PAST_PAGE_SIZE = 10
@@ -99,11 +100,10 @@ def meetings(committee: Committee, insider: bool, page_number=None) -> dict:
     return {"upcoming": upcoming, "past": past}
 
 
-def working_groups(committee: Committee, insider: bool) -> list[WorkingGroup]:
-    """The committee's working groups, the open ones first."""
-    groups = WorkingGroup.objects.filter(committee=committee)
-    if not insider:
-        groups = groups.filter(visibility=WorkingGroup.Visibility.PUBLIC)
+def working_groups(committee: Committee, user) -> list[WorkingGroup]:
+    """The committee's working groups that `user` may see (a members-only one: its members
+    and invited people, the committee's deciders, moderators), the open ones first."""
+    groups = visible_groups(user).filter(committee=committee)
     return list(groups.order_by("closed_at", "-created_at", "-pk")[:WORKING_GROUPS_MAX])
 
 

@@ -9,17 +9,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from django.utils import dateformat
-from django.utils.translation import gettext as _
-from django.utils.translation import npgettext, pgettext
+from django.utils.translation import npgettext
 
 from actors.rules import is_moderator
 from core.history import history_entries
-from core.templatetags.dates import long_date
 from followup import queries as followup_queries
 
 from ..forms.meetings import paris
 from ..models import Attendance, Committee, Decision, Meeting, Registration, WorkingGroup
+from ..templatetags.meetings import time_text, when_text
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -53,20 +51,9 @@ def meeting_get(pk: int) -> Meeting | None:
 # Moments ----------------------------------------------------------------------------------
 
 
-def _time_text(moment: datetime) -> str:
-    # Translators: a date format for a meeting's time (French: "18 h 00").
-    return dateformat.format(moment, pgettext("meeting time", "H:i"))
-
-
 def moment(value: datetime, *, with_day: bool = True) -> dict:
-    """{"iso": the instant in UTC, "text": as people in Paris read it}."""
-    local = value.astimezone(paris())
-    day = f"{dateformat.format(local, 'l')} {long_date(local)}"
-    text = (
-        _("%(date)s at %(time)s") % {"date": day, "time": _time_text(local)}
-        if with_day
-        else _time_text(local)
-    )
+    """{"iso": the instant in UTC, "text": as people in Paris read it (templatetags/meetings.py)}."""
+    text = when_text(value) if with_day else time_text(value)
     return {"iso": value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "text": text, "with_day": with_day}
 
 

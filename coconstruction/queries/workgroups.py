@@ -77,7 +77,7 @@ def working_group_list(user, *, theme="", status="", query="", page=None):
             ),
             member_count=Count("members", filter=Q(members__status=ACTIVE), distinct=True),
         )
-        .select_related("committee__commune", "organization")
+        .select_related("committee__commune__department", "organization")
         .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("position", "name")))
         .order_by("national", "closed", "-created_at", "-pk")
     )
@@ -91,7 +91,7 @@ def filter_themes():
 def working_group_get(pk):
     """The group with its owner, themes and items (with their frameworks), or None."""
     return (
-        WorkingGroup.objects.select_related("committee__commune", "organization", "closed_by")
+        WorkingGroup.objects.select_related("committee__commune__department", "organization", "closed_by")
         .prefetch_related(
             Prefetch("themes", queryset=Theme.objects.order_by("position", "name")),
             Prefetch(

@@ -10,7 +10,7 @@ before its first discussion: `Thread(commune=…, item=…)`, `Thread(meeting=�
   (followup.rules.has_a_voice) and the members of its committee; on a meeting, its
   committee's insiders (or its working group's contributors) and the people registered
   to it; on a working group, its active members while it is open. Nobody writes in a
-  closed discussion.
+  closed discussion, nor in those of a closed working group and of its meetings.
 - Close with a summary: who started the discussion, the subject's deciders (the
   commune's verified contacts and the coordinators of the groups that follow it or sit
   in its committee; the meeting's committee's deciders or its working group's
@@ -46,6 +46,16 @@ def _meeting_body_perm(user, meeting, committee_perm, group_perm):
     return user.has_perm(group_perm, meeting.working_group)
 
 
+def in_closed_group(thread):
+    """Whether the discussion's working group, or its meeting's, is closed (it then takes
+    no new discussion, comment nor edit: the group stays readable). `thread` may be an
+    unsaved one naming a subject."""
+    if thread.working_group_id:
+        return thread.working_group.is_closed
+    meeting = thread.meeting if thread.meeting_id else None
+    return bool(meeting and meeting.working_group_id and meeting.working_group.is_closed)
+
+
 def _is_registered(user, meeting):
     return Registration.objects.filter(meeting=meeting, user=user, cancelled_at__isnull=True).exists()
 
@@ -67,6 +77,8 @@ def may_write_subject(user, thread):
         return False
     if thread.meeting_id:
         meeting = thread.meeting
+        if in_closed_group(thread):
+            return False  # a closed group's meetings take nothing new, registered or not
         return _meeting_body_perm(
             user, meeting, "coconstruction.committee_insider", "coconstruction.contribute_working_group"
         ) or _is_registered(user, meeting)
@@ -124,7 +136,12 @@ def wrote_it(user, comment):
 
 @rules.predicate
 def comment_is_editable(user, comment):
-    return comment is not None and not comment.is_hidden and not comment.thread.is_closed
+    return (
+        comment is not None
+        and not comment.is_hidden
+        and not comment.thread.is_closed
+        and not in_closed_group(comment.thread)
+    )
 
 
 @rules.predicate

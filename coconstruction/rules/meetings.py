@@ -38,6 +38,16 @@ def may_schedule(user, body):
     return user.has_perm("coconstruction.coordinate_working_group", body)
 
 
+def is_group_insider(user, group):
+    """Who sees a working group's members-only meetings: its active members, those who run
+    its owner, moderators and staff (an invitation is not enough)."""
+    if group is None or not user.is_authenticated:
+        return False
+    return bool(
+        is_group_member(user, group) or runs_the_owner(user, group) or is_moderator(user) or user.is_staff
+    )
+
+
 @rules.predicate
 def is_meeting_insider(user, meeting):
     """A member of the body that holds the meeting (or a moderator)."""
@@ -45,8 +55,7 @@ def is_meeting_insider(user, meeting):
         return False
     if meeting.committee_id is not None:
         return user.has_perm("coconstruction.committee_insider", meeting.committee)
-    group = meeting.working_group
-    return is_group_member(user, group) or runs_the_owner(user, group) or is_moderator(user) or user.is_staff
+    return is_group_insider(user, meeting.working_group)
 
 
 @rules.predicate

@@ -1,6 +1,7 @@
 """Who decides for a committee, and the emails of the requests to take part: to the
 deciders on a new request, to the requester on the decision (queued once the service's
-transaction commits)."""
+transaction commits). The emails name the committee "du Havre (76)", "d’Aubervilliers (93)"
+(notices.of_commune, through the templates' `of_commune` filter)."""
 
 from __future__ import annotations
 
@@ -21,9 +22,12 @@ if TYPE_CHECKING:
 Row = CommitteeOrganization | CommitteeMember
 
 
-def commune_label(commune: Commune) -> str:
-    """How emails name the commune, "Saint-Denis (93)" (reads commune.department)."""
-    return f"{commune.display_name} ({commune.department.code})"
+def email_commune(commune: Commune) -> Commune:
+    """The commune as the emails' templates take it: they name the committee with the
+    `of_commune` filter (templatetags/committees.py: "du Havre (76)"), in the recipient's
+    language; its department is read here, once for every recipient."""
+    commune.department  # noqa: B018 (loaded now, not once per email)
+    return commune
 
 
 def deciders(committee: Committee) -> list[User]:
@@ -53,7 +57,7 @@ def tell_deciders(
     except_user: User | None = None,
 ) -> None:
     context = {
-        "commune": commune_label(committee.commune),
+        "commune": email_commune(committee.commune),
         "requester": requester.public_name,
         "organization": organization.name if organization else "",
         "url": site_url + committee.get_absolute_url(),
@@ -71,7 +75,7 @@ def tell_requester(row: Row, *, to: User | None, accepted: bool, site_url: str) 
     if to is None:
         return
     context = {
-        "commune": commune_label(row.committee.commune),
+        "commune": email_commune(row.committee.commune),
         "accepted": accepted,
         "organization": row.organization.name if row.organization_id else "",
         "for_organization": isinstance(row, CommitteeOrganization),

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from .. import mentions
 from ..models import EDIT_WINDOW, Comment, Mention, Thread
 from ..queries.discussions import mention_pool
+from ..rules.discussions import in_closed_group
 from . import discussion_notices
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ def thread_start(
     sent = _already_sent(user, submission_key)
     if sent is not None:
         return sent
-    if subject.working_group_id and subject.working_group.is_closed:
+    if in_closed_group(subject):
         raise DiscussionError(_("This working group is closed: it takes no new discussion."))
     now = timezone.now()
     try:
@@ -125,6 +126,8 @@ def comment_post(
         return sent
     if thread.is_closed:
         raise DiscussionError(_("This discussion is closed: it takes no new comment."))
+    if in_closed_group(thread):
+        raise DiscussionError(_("This working group is closed: its discussions take no new comment."))
     parent = _in_thread(thread, parent_id, "parent")
     if parent is not None and parent.parent_id:
         parent = parent.parent  # one level of replies
@@ -168,6 +171,8 @@ def comment_edit(*, comment: Comment, user: User, text: str, now: datetime | Non
         raise DiscussionError(_("This comment was hidden by the moderators: it cannot be edited."))
     if comment.thread.is_closed:
         raise DiscussionError(_("This discussion is closed: its comments can no longer be edited."))
+    if in_closed_group(comment.thread):
+        raise DiscussionError(_("This working group is closed: its comments can no longer be edited."))
     with transaction.atomic():
         comment.text = text
         comment.edited_at = now or timezone.now()

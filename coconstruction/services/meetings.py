@@ -22,8 +22,8 @@ from django.utils.translation import ngettext
 from core.concurrency import claim
 from followup import queries as followup_queries
 
-from .. import notices
-from ..models import Attendance, Decision, Meeting, Registration
+from .. import notices, withdrawals
+from ..models import Attendance, Committee, Decision, Meeting, Registration, WorkingGroup
 from ..models.meetings import PLACE_MAX, TITLE_MAX
 
 if TYPE_CHECKING:
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from frameworks.models import Item
     from territories.models import Commune
 
-    from ..models import Committee, WorkingGroup
 
 # The fields of a meeting that its form edits (each one is seen by the people invited).
 FIELDS = ("title", "starts_at", "ends_at", "place", "video_url", "agenda", "visibility", "capacity")
@@ -118,6 +117,12 @@ def meeting_create(
     """A meeting of the committee or of the working group (exactly one)."""
     if (committee is None) == (working_group is None):
         raise MeetingError(_("A meeting is held by a committee or by a working group."))
+    # The body's row is held until the transaction ends (PostgreSQL: FOR UPDATE), so that
+    # a double submit's second request waits, then finds the first one's meeting below.
+    if committee is not None:
+        Committee.objects.select_for_update().filter(pk=committee.pk).first()
+    else:
+        working_group = WorkingGroup.objects.select_for_update().get(pk=working_group.pk)
     if working_group is not None and working_group.is_closed:
         raise MeetingError(_("This working group is closed: it holds no new meeting."))
     now = now or timezone.now()
@@ -164,11 +169,31 @@ def meeting_update(
     if changed:
         meeting.sequence += 1
         meeting.updated_at = now
+    if "starts_at" in changed:
+        meeting.reminder_sent_at = None  # the day before the new date is reminded again
     meeting._history_user = user
     meeting.save()
+    if "visibility" in changed and not meeting.is_public:
+        registrations_withdraw(meeting, now=now)
     if changed:
         _tell(meeting, "updated")
     return meeting
+
+
+def registrations_withdraw(meeting: Meeting, *, now: datetime) -> list[int]:
+    """A meeting now for members only: the registrations of the people who may no longer
+    see it are cancelled, and they are told (their calendar loses it). The ids told."""
+    registrations = Registration.objects.filter(meeting=meeting, cancelled_at__isnull=True).select_related(
+        "user"
+    )
+    outsiders = [
+        row for row in registrations if not row.user.has_perm("coconstruction.view_meeting", meeting)
+    ]
+    ids = [row.user_id for row in outsiders]
+    if ids:
+        Registration.objects.filter(pk__in=[row.pk for row in outsiders]).update(cancelled_at=now)
+        transaction.on_commit(lambda: withdrawals.tell_withdrawn(meeting, ids))
+    return ids
 
 
 @transaction.atomic
@@ -217,6 +242,11 @@ def registration_create(*, meeting: Meeting, user: User, now: datetime | None = 
         return registration
     if current.is_cancelled:
         raise MeetingError(_("This meeting is cancelled: registrations are closed."))
+    if (
+        current.working_group_id
+        and WorkingGroup.objects.filter(pk=current.working_group_id, closed_at__isnull=False).exists()
+    ):
+        raise MeetingError(_("This working group is closed: registrations are closed."))
     if current.ends_at <= now:
         raise MeetingError(_("This meeting is over: registrations are closed."))
     if current.capacity is not None and _registered_count(current) >= current.capacity:

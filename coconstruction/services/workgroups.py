@@ -9,6 +9,7 @@ content): never a second row, never an error page."""
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
@@ -18,12 +19,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from actors.models import Organization
 from core.concurrency import claim
 from core.emails import email_send
 from core.uploads import DOCX, EXTENSIONS, ODS, ODT, XLSX, sniff_file
 
-from ..models import Document, DocumentVersion, WorkingGroup, WorkingGroupMember
+from ..models import Committee, Document, DocumentVersion, Meeting, WorkingGroup, WorkingGroupMember
 from ..rules.workgroups import forget_memberships
+from . import meetings
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -31,10 +34,7 @@ if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
 
     from accounts.models import User
-    from actors.models import Organization
     from frameworks.models import Item, Theme
-
-    from ..models import Committee
 
 Member = WorkingGroupMember
 HASH_CHUNK = 64 * 1024
@@ -75,6 +75,15 @@ def _open(group: WorkingGroup) -> WorkingGroup:
 # Creating -------------------------------------------------------------------------------
 
 
+def _lock_owner(committee: Committee | None, organization: Organization | None) -> None:
+    """Hold the owner's row until the transaction ends: two requests creating the same
+    group run one after the other."""
+    if committee is not None:
+        Committee.objects.select_for_update().filter(pk=committee.pk).first()
+    else:
+        Organization.objects.select_for_update().filter(pk=organization.pk).first()
+
+
 @transaction.atomic
 def working_group_create(
     *,
@@ -88,7 +97,19 @@ def working_group_create(
     access: str,
     visibility: str,
 ) -> WorkingGroup:
-    """A working group of a committee or of an organisation; its creator coordinates it."""
+    """A working group of a committee or of an organisation; its creator coordinates it.
+    The same group sent twice (a double click) is created once: the owner's row is locked
+    (PostgreSQL: FOR UPDATE) before looking for the group the first request made."""
+    _lock_owner(committee, organization)
+    twin = WorkingGroup.objects.filter(
+        committee=committee,
+        organization=organization,
+        created_by=user,
+        name=name.strip(),
+        created_at__gte=timezone.now() - timedelta(seconds=DOUBLE_SUBMIT_SECONDS),
+    ).first()
+    if twin is not None:
+        return twin
     group = WorkingGroup.objects.create(
         committee=committee,
         organization=organization,
@@ -153,14 +174,15 @@ def working_group_leave(*, group: WorkingGroup, user: User) -> None:
 @transaction.atomic
 def working_group_invite(
     *, group: WorkingGroup, email: str, invited_by: User, site_url: str = ""
-) -> WorkingGroupMember:
-    """Invite the person whose account has this address; they get an email with the group's link."""
+) -> WorkingGroupMember | None:
+    """Invite the person whose account has this address; they get an email with the group's
+    link. None when no active account has it: nothing is sent, and the view answers with
+    the same neutral message either way, so that the form tells nobody which addresses
+    have an account."""
     group = _open(group)
     invitee = get_user_model().objects.filter(email__iexact=email.strip(), is_active=True).first()
     if invitee is None:
-        raise WorkingGroupError(
-            _("No account uses this address. Ask the person to create an account on the platform first.")
-        )
+        return None
     member, created = Member.objects.get_or_create(
         working_group=group,
         user=invitee,
@@ -280,13 +302,24 @@ def document_version_add(
 def working_group_close(
     *, group: WorkingGroup, user: User, conclusion: str, version: int | None
 ) -> WorkingGroup:
-    """Close the group with its conclusion: it stays readable and takes nothing new."""
+    """Close the group with its conclusion: it stays readable and takes nothing new. Its
+    meetings still to come are cancelled (their people are told, with the reason): once
+    closed, nobody runs them any more."""
     if not conclusion.strip():
         raise WorkingGroupError(_("Write the conclusion of the working group."))
     claim(group, version)
     group = _open(group)
+    now = timezone.now()
     group.conclusion = conclusion.strip()
-    group.closed_at = timezone.now()
+    group.closed_at = now
     group.closed_by = user
     group.save(update_fields=["conclusion", "closed_at", "closed_by"])
+    _cancel_meetings_to_come(group, user, now)
     return group
+
+
+def _cancel_meetings_to_come(group: WorkingGroup, user: User, now: datetime) -> None:
+    reason = _("The working group is closed.")
+    to_come = Meeting.objects.filter(working_group=group, status=Meeting.Status.SCHEDULED, starts_at__gt=now)
+    for meeting in to_come.select_for_update():
+        meetings.meeting_cancel(meeting=meeting, user=user, reason=reason, now=now)

@@ -222,13 +222,16 @@ def test_an_invitation_by_email_then_accepted(
     assert invitation.status == Member.Status.ACTIVE
 
 
-def test_inviting_an_unknown_address_says_so_in_french(private_group, mayor):
+def test_inviting_an_unknown_address_answers_neutrally_and_sends_nothing(private_group, mayor):
+    # Review fix 9: the answer is the same whether the address has an account or not.
     response = browser(mayor).post(
-        private_group.get_absolute_url() + "inviter/", {"email": "inconnu@example.org"}
+        private_group.get_absolute_url() + "inviter/", {"email": "inconnu@example.org"}, follow=True
     )
     assert response.status_code == 200
     assert (
-        fr("No account uses this address. Ask the person to create an account on the platform first.")
+        fr(
+            "If this address belongs to an account, the person is invited: they get an email with the group's link."
+        )
         in response.content.decode()
     )
     assert not mail.outbox

@@ -140,7 +140,8 @@ def test_a_members_only_groups_documents_are_404_for_others(private_group, membe
 def _populate(group, coordinator, count):
     themes = list(Theme.objects.all()[:3])
     for number in range(count):
-        other = make_working_group(coordinator, organization=group, name=f"Chantier {number}", themes=themes)
+        name = f"Chantier {number}-{WorkingGroup.objects.count()}"  # the same name at once: a double submit
+        other = make_working_group(coordinator, organization=group, name=name, themes=themes)
         add_member(
             other, make_user(f"membre{number}-{other.pk}@example.org", display_name=f"Membre {number}")
         )

@@ -7,8 +7,10 @@
 - `/compte/agenda/`: the person's links: created (and shown once: only the token's hash
   is stored), replaced, or deleted.
 
-A feed answers with an ETag (its content's hash) and Last-Modified (its latest change),
-and 304 when the calendar app has it already; an unknown or revoked token is a 404."""
+A feed answers with an ETag (its content's hash) and 304 when the calendar app has it
+already (If-None-Match); an unknown or revoked token is a 404. No Last-Modified: a feed
+also changes when meetings leave it (a person leaves a committee, a meeting turns members
+only) without any date moving, and If-Modified-Since would then answer 304 wrongly."""
 
 import hashlib
 from urllib.parse import urlsplit, urlunsplit
@@ -20,7 +22,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, re_path, reverse
 from django.utils.cache import get_conditional_response
-from django.utils.http import http_date, quote_etag
+from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -52,17 +54,13 @@ def committee_name(committee):
 def feed_response(request, meetings, *, name, private):
     body = services.feed_bytes(meetings, name=name, site_url=site_url(request))
     etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])
-    last_modified = max((meeting.updated_at for meeting in meetings), default=None)
-    timestamp = int(last_modified.timestamp()) if last_modified else None
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["ETag"] = etag
-    if timestamp is not None:
-        response["Last-Modified"] = http_date(timestamp)
     response["Content-Disposition"] = 'inline; filename="agenda.ics"'
     response["X-Robots-Tag"] = "noindex"
     # A private feed stays out of shared caches and of the page cache.
     response["Cache-Control"] = "private, no-cache" if private else "public, max-age=300"
-    return get_conditional_response(request, etag=etag, last_modified=timestamp, response=response)
+    return get_conditional_response(request, etag=etag, response=response)
 
 
 @require_GET

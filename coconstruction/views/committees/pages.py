@@ -71,7 +71,7 @@ def page(request, commune, committee, *, status=200, **forms):
         insider=insider,
         can_decide=can_decide,
         can_edit=can_decide,  # the same rule (rules/committees.py)
-        working_groups=queries.working_groups(committee, insider),
+        working_groups=queries.working_groups(committee, user),
         history=queries.history(committee) if insider else None,
         decision_form=DecisionForm(),
         **queries.meetings(committee, insider, request.GET.get("page")),

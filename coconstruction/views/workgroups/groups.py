@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actors.models import Organization
-from actors.rules import is_moderator
 from core.actions import perform
 from core.concurrency import perform_edit, track
 from core.markdown import render as markdown
@@ -22,7 +21,8 @@ from ...forms.workgroups import CloseForm, FilterForm, InviteForm, WorkingGroupF
 from ...models import Committee
 from ...queries import workgroups as queries
 from ...queries.discussions import discussion_panel
-from ...rules.workgroups import is_group_member, runs_the_owner
+from ...rules.meetings import is_group_insider
+from ...rules.workgroups import is_group_member
 from ...services import workgroups as services
 
 VIEW = "coconstruction.view_working_group"
@@ -64,16 +64,6 @@ def working_group_list(request):
     )
 
 
-def _insider(user, group):
-    """Whether the viewer sees the group's members-only meetings and its invitations."""
-    return (
-        not group.is_public
-        or is_group_member(user, group)
-        or runs_the_owner(user, group)
-        or is_moderator(user)
-    )
-
-
 def group_context(request, group, *, invite_form=None):
     user = request.user
     can_coordinate = user.has_perm("coconstruction.coordinate_working_group", group)
@@ -82,7 +72,7 @@ def group_context(request, group, *, invite_form=None):
         "purpose": markdown(group.purpose),
         "conclusion": markdown(group.conclusion) if group.is_closed else "",
         "members": queries.members_of(group, with_invited=can_coordinate),
-        "meetings": queries.meetings_of(group, insider=_insider(user, group)),
+        "meetings": queries.meetings_of(group, insider=is_group_insider(user, group)),
         "documents": queries.documents_of(group),
         "discussion": discussion_panel(request, working_group=group),
         "is_member": is_group_member(user, group),
@@ -218,7 +208,9 @@ def working_group_invite(request, pk):
         errors=services.WorkingGroupError,
         form=form,
         field="email",
-        success=_("The invitation is sent."),
+        success=_(
+            "If this address belongs to an account, the person is invited: they get an email with the group's link."
+        ),
     ):
         return redirect(group.get_absolute_url() + "#membres")
     context = group_context(request, group, invite_form=form)
