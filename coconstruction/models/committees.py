@@ -22,6 +22,8 @@ from actors.models import Organization
 from core.history import tracked_history
 from territories.models import Commune
 
+from .fields import acting_person
+
 DESCRIPTION_MAX = 3000
 
 
@@ -35,14 +37,7 @@ class Committee(models.Model):
         blank=True,
         help_text=_("Markdown: **bold**, *italics*, lists, links."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = acting_person(_("created by"))
     created_at = models.DateTimeField(_("created on"), default=timezone.now)
     version = models.PositiveIntegerField(_("version"), default=0)
     history = tracked_history(excluded_fields=["version"])
@@ -87,23 +82,9 @@ class CommitteeOrganization(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Participation.choices, default=Participation.PENDING
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("asked by"),
-    )
+    requested_by = acting_person(_("asked by"))
     requested_at = models.DateTimeField(_("asked on"), default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = acting_person(_("decided by"))
     decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
     history = tracked_history()
 
@@ -143,14 +124,7 @@ class CommitteeMember(models.Model):
         _("status"), max_length=10, choices=Participation.choices, default=Participation.PENDING
     )
     requested_at = models.DateTimeField(_("asked on"), default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = acting_person(_("decided by"))
     decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
     history = tracked_history()
 

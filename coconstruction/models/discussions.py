@@ -24,6 +24,7 @@ from core.models import Moderatable
 from frameworks.models import Item
 from territories.models import Commune
 
+from .fields import acting_person
 from .meetings import Meeting
 from .workgroups import WorkingGroup
 
@@ -59,25 +60,11 @@ class Thread(models.Model):
         verbose_name=_("working group"),
     )
     title = models.CharField(_("subject"), max_length=TITLE_MAX)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("started by"),
-    )
+    created_by = acting_person(_("started by"))
     created_at = models.DateTimeField(_("started on"), default=timezone.now)
     last_comment_at = models.DateTimeField(_("last comment on"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed on"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("closed by"),
-    )
+    closed_by = acting_person(_("closed by"))
     summary = models.TextField(
         _("summary"),
         max_length=SUMMARY_MAX,
@@ -141,14 +128,7 @@ class Comment(Moderatable):
     text = models.TextField(
         _("comment"), max_length=TEXT_MAX, help_text=_("Markdown: **bold**, *italics*, lists, links.")
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="coconstruction_comments",
-        verbose_name=_("written by"),
-    )
+    created_by = acting_person(_("written by"), related_name="coconstruction_comments")
     created_at = models.DateTimeField(_("written on"), default=timezone.now)
     edited_at = models.DateTimeField(_("edited on"), null=True, blank=True)
     submission_key = models.UUIDField(null=True, blank=True, editable=False)

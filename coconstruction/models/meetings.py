@@ -29,6 +29,7 @@ from frameworks.models import Item
 from territories.models import Commune
 
 from .committees import Committee, Visibility
+from .fields import acting_person
 
 TITLE_MAX = 200
 TEXT_MAX = 20000
@@ -118,14 +119,7 @@ class Meeting(models.Model):
     sequence = models.PositiveIntegerField(default=0)
     invitations_sent_at = models.DateTimeField(_("invitations sent on"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("reminder sent on"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = acting_person(_("created by"))
     created_at = models.DateTimeField(_("created on"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated on"), default=timezone.now)
     version = models.PositiveIntegerField(_("version"), default=0)
@@ -220,14 +214,7 @@ class Decision(Moderatable):
         Item, on_delete=models.PROTECT, related_name="coconstruction_decisions", verbose_name=_("item")
     )
     text = models.TextField(_("decision"), max_length=3000)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    created_by = acting_person(_("recorded by"))
     created_at = models.DateTimeField(_("recorded on"), default=timezone.now)
     history = tracked_history()
 

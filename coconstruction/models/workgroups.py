@@ -25,6 +25,7 @@ from core.uploads import random_name
 from frameworks.models import Item, Theme
 
 from .committees import Committee, Visibility
+from .fields import acting_person
 
 NAME_MAX = 200
 TEXT_MAX = 5000
@@ -78,22 +79,8 @@ class WorkingGroup(models.Model):
         help_text=_("Markdown: **bold**, *italics*, lists, links."),
     )
     closed_at = models.DateTimeField(_("closed on"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("closed by"),
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    closed_by = acting_person(_("closed by"))
+    created_by = acting_person(_("created by"))
     created_at = models.DateTimeField(_("created on"), default=timezone.now)
     version = models.PositiveIntegerField(_("version"), default=0)
     history = tracked_history(excluded_fields=["version"])
@@ -150,14 +137,7 @@ class WorkingGroupMember(models.Model):
     )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.MEMBER)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("invited by"),
-    )
+    invited_by = acting_person(_("invited by"))
     joined_at = models.DateTimeField(_("since"), default=timezone.now)
     history = tracked_history()
 
@@ -179,14 +159,7 @@ class Document(models.Model):
         WorkingGroup, on_delete=models.CASCADE, related_name="documents", verbose_name=_("working group")
     )
     title = models.CharField(_("title"), max_length=NAME_MAX)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("added by"),
-    )
+    created_by = acting_person(_("added by"))
     created_at = models.DateTimeField(_("added on"), default=timezone.now)
     history = tracked_history()
 
@@ -213,14 +186,7 @@ class DocumentVersion(models.Model):
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(max_length=64)
     note = models.CharField(_("what changed"), max_length=300, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
+    uploaded_by = acting_person(_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded on"), default=timezone.now)
 
     class Meta:
